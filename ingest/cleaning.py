@@ -1,0 +1,189 @@
+"""Cleaning: from raw PDF lines to clean, structured text.
+
+PDF text extraction gives hard-wrapped lines, double spaces from justified
+text, words hyphenated at line ends and private-use glyph bullets. This module
+undoes those while keeping everything a citation must quote verbatim (æ, ø, å,
+Danish suspended hyphens such as "sorg- og livsmodsgrupper").
+
+The output is the document's cleaned text with the offset where each page
+starts, plus blocks (heading, paragraph, list item) pointing into that text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ingest.loaders import RawDocument
+from ingest.privacy import mask_cpr
+
+BULLET = "•"
+_PRIVATE_USE = re.compile("[\uf000-\uf8ff]")
+_BULLET_START = re.compile(r"^(?:[•▪●◦‣∙·*]|[-–o](?=\s)|\d{1,2}[.)](?=\s))\s*")
+# Words after a line-end hyphen that show it is a suspended hyphen ("sorg- og ...").
+_SUSPENDED_FOLLOWERS = {"og", "eller", "samt", "til", "som", "men", "&"}
+
+BlockKind = Literal["heading", "paragraph", "item"]
+
+
+@dataclass
+class Block:
+    kind: BlockKind
+    start: int
+    end: int
+    page: int
+
+
+@dataclass
+class CleanDocument:
+    text: str
+    page_offsets: list[int]  # page_offsets[i] = where page i+1 starts in text
+    blocks: list[Block]
+    cpr_masked: int = 0
+    page_count: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.page_count = len(self.page_offsets)
+
+    def page_at(self, offset: int) -> int:
+        """1-based page number holding a character offset."""
+        page = 1
+        for number, start in enumerate(self.page_offsets, start=1):
+            if start <= offset:
+                page = number
+        return page
+
+    def block_text(self, block: Block) -> str:
+        return self.text[block.start : block.end]
+
+
+def clean_line(line: str) -> str:
+    """NFC, glyph bullets to '•', collapsed white space."""
+    line = unicodedata.normalize("NFC", line)
+    line = _PRIVATE_USE.sub(BULLET, line).replace("\u00a0", " ")
+    return re.sub(r"[ \t]+", " ", line).strip()
+
+
+def _is_heading(line: str, headings: set[str]) -> bool:
+    return bool(line) and line in headings
+
+
+def _is_page_number(line: str, index: int, count: int) -> bool:
+    """A bare number on a page's first or last line is a page number, not content."""
+    return (index == 0 or index == count - 1) and bool(re.fullmatch(r"(?:side\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?", line, re.I))
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(re.search(r"[.!?:;]\"?$|[.!?]”$", text))
+
+
+def _join(previous: str, line: str) -> tuple[str, str]:
+    """How to glue a wrapped line to the previous one: returns (new previous, separator)."""
+    match = re.search(r"([^\W\d_])-$", previous)
+    if match and line[:1].isalpha():
+        first_word = line.split(" ", 1)[0].lower().strip(",")
+        if first_word in _SUSPENDED_FOLLOWERS:
+            return previous, " "
+        if line[0].islower():
+            return previous[:-1], ""
+        return previous, ""
+    return previous, " "
+
+
+class _Builder:
+    """Accumulates blocks while tracking offsets in the final text."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.blocks: list[Block] = []
+        self.open: Block | None = None
+
+    def _append(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+
+    def new_block(self, kind: BlockKind, text: str, page: int) -> int:
+        """Start a block; returns the offset where its text starts."""
+        self.close()
+        if self.parts:
+            self._append("\n")
+        start = self.length
+        self._append(text)
+        self.open = Block(kind, start, self.length, page)
+        return start
+
+    def extend(self, line: str) -> int:
+        """Continue the open block with a wrapped line; returns where the line starts."""
+        assert self.open is not None
+        previous = self.parts[-1]
+        trimmed, separator = _join(previous, line)
+        self.length -= len(previous) - len(trimmed)
+        self.parts[-1] = trimmed
+        self._append(separator)
+        start = self.length
+        self._append(line)
+        self.open.end = self.length
+        return start
+
+    def close(self) -> None:
+        if self.open is not None:
+            self.blocks.append(self.open)
+            self.open = None
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _starts_new_paragraph(previous: str, line: str, wide: int) -> bool:
+    """A short line ending a sentence, followed by a capital, ends a paragraph."""
+    return _ends_sentence(previous) and line[:1].isupper() and len(previous) < 0.75 * wide
+
+
+def clean_document(raw: RawDocument, mask_personal_numbers: bool = True) -> CleanDocument:
+    """Clean and structure a raw document (see module docstring)."""
+    builder = _Builder()
+    page_offsets: list[int] = []
+    previous_line = ""
+    masked_total = 0
+    for page in raw.pages:
+        lines = [clean_line(line) for line in page.lines]
+        wide = max((len(line) for line in lines), default=0)
+        page_start: int | None = None
+        for index, line in enumerate(lines):
+            if _is_page_number(line, index, len(lines)):
+                continue
+            if not line:
+                if builder.open is not None and builder.open.kind != "heading":
+                    builder.close()
+                continue
+            if mask_personal_numbers:
+                line, masked = mask_cpr(line)
+                masked_total += masked
+            offset = _add_line(builder, line, previous_line, page.number, page.headings, wide)
+            page_start = offset if page_start is None else page_start
+            previous_line = line
+        page_offsets.append(builder.length if page_start is None else page_start)
+    builder.close()
+    return CleanDocument(text=builder.text(), page_offsets=page_offsets, blocks=builder.blocks, cpr_masked=masked_total)
+
+
+def _add_line(builder: _Builder, line: str, previous: str, page: int, headings: set[str], wide: int) -> int:
+    """Place one cleaned line: new heading, new list item, new paragraph or continuation."""
+    bullet = _BULLET_START.match(line)
+    continues = builder.open is not None and line[:1].islower() and not _ends_sentence(previous)
+    if continues and builder.open is not None and builder.open.kind == "heading":
+        # A bold run-in label ("Mål I 2019 afholdes ...") or a wrapped heading:
+        # a lower-case next line shows the "heading" was really body text.
+        if not _is_heading(line, headings):
+            builder.open.kind = "paragraph"
+        return builder.extend(line)
+    if _is_heading(line, headings):
+        return builder.new_block("heading", line, page)
+    if bullet:
+        return builder.new_block("item", BULLET + " " + line[bullet.end() :], page)
+    if builder.open is None or builder.open.kind == "heading" or _starts_new_paragraph(previous, line, wide):
+        return builder.new_block("paragraph", line, page)
+    return builder.extend(line)
