@@ -271,6 +271,45 @@ def test_citations_are_renumbered_in_order_of_first_use(sources):
     assert [c.doc_id for c in checked.citations] == ["ansoegning-pulje", "status-kontinens"]
 
 
+def test_adjacent_markers_merge_when_renumbered(sources):
+    population = passage("Ishøj Kommune har 23.000 indbyggere.", "Fakta om Ishøj", 1, "fakta")
+    checked = check_answer(
+        "Ishøj Kommune har 23.000 indbyggere [3]. "
+        "I 2019 blev 43 borgere udredt i kontinensklinikken, og kommunen afsatte 250.000 kr. til projektet [1][2].",
+        [*sources, population],
+    )
+    assert checked.text == (
+        "Ishøj Kommune har 23.000 indbyggere [1]. "
+        "I 2019 blev 43 borgere udredt i kontinensklinikken, og kommunen afsatte 250.000 kr. til projektet [2, 3]."
+    )
+    assert [c.doc_id for c in checked.citations] == ["fakta", "status-kontinens", "ansoegning-pulje"]
+
+
+def test_cited_source_that_contributes_nothing_is_dropped(sources):
+    checked = check_answer("I 2019 blev 43 borgere udredt i kontinensklinikken [1, 2].", sources)
+    assert checked.text == "I 2019 blev 43 borgere udredt i kontinensklinikken [1]."
+    assert [c.doc_id for c in checked.citations] == ["status-kontinens"]
+
+
+def test_quote_spans_two_source_sentences_when_the_numbers_do(sources):
+    checked = check_answer("Kontinensklinikken blev etableret i 2018, og 43 borgere er udredt [1].", sources)
+    assert checked.citations[0].quote == KONTINENS.rsplit(" Borgerne oplever", 1)[0]
+
+
+def test_paragraphs_survive_removal(sources):
+    checked = check_answer(
+        "I 2019 blev 43 borgere udredt i kontinensklinikken [1].\n\n"
+        "Klinikken er landets bedste tilbud.\n\n"
+        "Kommunen har afsat 250.000 kr. til projektet [2].",
+        sources,
+    )
+    assert checked.text == (
+        "I 2019 blev 43 borgere udredt i kontinensklinikken [1].\n\n"
+        "Kommunen har afsat 250.000 kr. til projektet [2].\n\n"
+        "(1 sætning er fjernet, fordi den ikke kunne underbygges af kilderne.)"
+    )
+
+
 def test_low_overlap_and_unknown_source_are_removed(sources):
     checked = check_answer(
         "Kontinensklinikken tilbyder gratis yoga, svømning og massage til alle pensionister [1]. "

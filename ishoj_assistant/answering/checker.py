@@ -297,7 +297,7 @@ def _rewrite_markers(sentence: _Sentence, mapping: dict[int, int]) -> str:
 
     def replace(run: re.Match[str]) -> str:
         old = cited_numbers(run.group())
-        new = [mapping[n] for n in old if n in sentence.kept_sources]
+        new = sorted(mapping[n] for n in old if n in sentence.kept_sources)
         if new == old:
             return run.group()
         return f" [{', '.join(str(n) for n in new)}]" if new else ""
