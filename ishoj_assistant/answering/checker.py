@@ -47,7 +47,11 @@ _FINAL_ABBREVIATIONS = frozenset({"kr", "osv", "mv", "m.v", "mio", "mia", "mill"
 
 @dataclass(frozen=True)
 class RemovedSentence:
-    """A sentence taken out of the answer and the reason, in Danish."""
+    """A sentence taken out of the answer and the reason, in Danish.
+
+    Source numbers in the reason are those the sources had when given to the
+    checker (as in the sentence's own markers), not the renumbered citations.
+    """
 
     sentence: str
     reason: str
