@@ -170,6 +170,7 @@ class DocumentInfo:
     pages: int
     chunks: int
     doc_version: str
+    source_path: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

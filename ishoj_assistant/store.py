@@ -112,6 +112,7 @@ class ChunkStore:
                 pages=int(meta["pages"]),
                 chunks=int(meta["chunks"]),
                 doc_version=str(meta["doc_version"]),
+                source_path=str(meta.get("source_path", "")),
             )
             for doc_id, meta in zip(records["ids"], records["metadatas"] or [])
         ]

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from ishoj_assistant.danish import content_terms, normalise, numbers, words
 from ishoj_assistant.models import Citation, Passage
+from ishoj_assistant.sentences import MARKER_PATTERN as _MARKER_PATTERN
+from ishoj_assistant.sentences import sentence_spans, split_sentences
 
 DECLINE_TEXT = "Det kan jeg ikke finde i dokumenterne."
 
@@ -24,26 +26,10 @@ DECLINE_TEXT = "Det kan jeg ikke finde i dokumenterne."
 # are checked separately and strictly: changing 43 to 57 barely moves the overlap.
 MIN_OVERLAP = 0.5
 
-# "[1]", "[1, 2]", "[1; 2]", "[1-3]"; "[1][2]" is two markers in one run.
-_MARKER_PATTERN = r"\[\s*\d+(?:\s*[,;\-–]\s*\d+)*\s*\]"
 CITATION_MARKER = re.compile(_MARKER_PATTERN)
 _MARKER_RUN = re.compile(rf"(?:\s*{_MARKER_PATTERN})+")
 _CITED_NUMBER = re.compile(r"(\d+)(?:\s*[-–]\s*(\d+))?")
 _MAX_RANGE = 20  # "[1-3]" expands; "[1-99999]" is not a citation worth expanding
-
-# A terminator, the citation markers some models put after it, then a space or the end.
-_SENTENCE_END = re.compile(rf"[.!?]+(?:\s*{_MARKER_PATTERN})*(?=\s|$)")
-_LAST_TOKEN = re.compile(r"[\w.]+$")
-_LETTER = re.compile(r"[^\W\d_]")
-
-# Abbreviations that do not end a sentence even before a capital ("bl.a. Ishøj").
-_ABBREVIATIONS = frozenset({
-    "fx", "f.eks", "bl.a", "ca", "nr", "pr", "jf", "evt", "inkl", "ekskl", "dvs", "mht",
-    "vedr", "stk", "ift", "iht", "hhv", "tlf", "kl", "ang", "gl", "sml",
-})
-# Abbreviations that often end a sentence ("... 250.000 kr. Det ..."): they join
-# the next word only when it does not start with a capital ("kr. 500").
-_FINAL_ABBREVIATIONS = frozenset({"kr", "osv", "mv", "m.v", "mio", "mia", "mill", "pct"})
 
 @dataclass(frozen=True)
 class RemovedSentence:
@@ -112,54 +98,6 @@ class _Sentence:
     @property
     def supported(self) -> bool:
         return not (self.reason or self.decline or self.formatting)
-
-
-# --- sentence splitting ------------------------------------------------------
-
-
-def split_sentences(text: str) -> list[str]:
-    """The sentences of a Danish text, citation markers staying with their sentence."""
-    return [text[s:e] for s, e in sentence_spans(text)]
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every sentence; a line break always ends a sentence."""
-    spans: list[tuple[int, int]] = []
-    offset = 0
-    for line in text.split("\n"):
-        spans.extend((offset + s, offset + e) for s, e in _line_spans(line))
-        offset += len(line) + 1
-    return spans
-
-
-def _line_spans(line: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    start = _skip_space(line, 0)
-    for end in _SENTENCE_END.finditer(line):
-        if _ends_sentence(line[start:end.start()], line[end.end():]):
-            spans.append((start, end.end()))
-            start = _skip_space(line, end.end())
-    if line[start:].strip():
-        spans.append((start, len(line.rstrip())))
-    return spans
-
-
-def _skip_space(line: str, i: int) -> int:
-    return len(line) - len(line[i:].lstrip())
-
-
-def _ends_sentence(before: str, after: str) -> bool:
-    """Whether a terminator after ``before`` really ends the sentence."""
-    following = after.lstrip()[:1]
-    if not following:
-        return True
-    if not _LETTER.search(before):  # "1." of a numbered list, or a bare number
-        return False
-    if following.islower():  # "1. maj", "ca. halvdelen", "kr. pr. borger"
-        return False
-    token = _LAST_TOKEN.search(before)
-    word = token.group().lower() if token else ""
-    return word not in _ABBREVIATIONS and not (word in _FINAL_ABBREVIATIONS and not following.isupper())
 
 
 # --- terms, numbers and citations ---------------------------------------------

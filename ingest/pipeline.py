@@ -1,0 +1,232 @@
+"""The incremental indexer: files in, complete document versions in the store.
+
+For each file: hash it; skip it when the store already holds that exact
+version (or the same bytes under another name); otherwise load, clean,
+chunk, embed (cached by text hash) and write it as one new version. Files
+that disappeared from an ingested folder have their documents removed.
+Every outcome lands in an :class:`IngestReport` with a Danish reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Literal
+
+from ingest.chunking import ChunkingConfig, chunk_document
+from ingest.cleaning import CleanDocument, clean_document
+from ingest.loaders import SUPPORTED_SUFFIXES, UnreadableDocumentError, load_document
+from ingest.metadata import DocumentMetadata, doc_id_for, infer_metadata
+from ishoj_assistant.embedding import Embedder
+from ishoj_assistant.models import Chunk, DocumentInfo
+from ishoj_assistant.settings import Settings
+from ishoj_assistant.store import ChunkStore
+
+# Bump when cleaning or chunking changes in a way that should re-chunk every
+# document; it is part of each document version.
+PIPELINE_VERSION = "1"
+
+Status = Literal["indexed", "unchanged", "skipped", "removed", "failed"]
+STATUS_LABELS: dict[str, str] = {
+    "indexed": "indekseret",
+    "unchanged": "uændret",
+    "skipped": "sprunget over",
+    "removed": "fjernet",
+    "failed": "fejlet",
+}
+
+
+@dataclass
+class FileResult:
+    file: str
+    status: Status
+    doc_id: str = ""
+    chunks: int = 0
+    reason: str = ""
+    cpr_masked: int = 0
+
+
+@dataclass
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    repaired_orphans: int = 0
+
+    def by_status(self, status: Status) -> list[FileResult]:
+        return [r for r in self.results if r.status == status]
+
+    @property
+    def embedded_chunks(self) -> int:
+        return sum(r.chunks for r in self.by_status("indexed"))
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What the embedder sees: the chunk with its document title and section.
+
+    The title and heading give e5 the context a bare passage lacks ("Mål: 43
+    borgere" means little without "Kontinensklinik").
+    """
+    return f"{chunk.title}. {chunk.section}.\n{chunk.text}"
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """Files to ingest (folders walked recursively, sidecars and hidden files left out),
+    and the folders given, whose vanished files mean removed documents."""
+    files: list[Path] = []
+    folders: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            folders.append(path.resolve())
+            files.extend(
+                p for p in sorted(path.rglob("*"))
+                if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".meta.json")
+            )
+        else:
+            files.append(path)
+    return files, folders
+
+
+class Indexer:
+    """Brings the store in line with a set of files (see module docstring)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: ChunkStore,
+        embedder: Embedder,
+        progress_factory: Callable[[int], Callable[[int], None]] | None = None,
+    ):
+        self.settings = settings
+        self.store = store
+        self.embedder = embedder
+        self.chunking = ChunkingConfig(settings.chunk_min_words, settings.chunk_max_words, settings.chunk_overlap_words)
+        self.progress_factory = progress_factory
+        self._signature = hashlib.sha256(
+            f"{PIPELINE_VERSION}|{self.chunking}|{settings.mask_cpr}".encode()
+        ).hexdigest()[:8]
+
+    def version_of(self, content_hash: str) -> str:
+        """Document version = file bytes + pipeline settings: either changing re-indexes."""
+        return f"{content_hash[:16]}-{self._signature}"
+
+    def ingest(self, paths: Iterable[Path], remove_missing: bool = True) -> IngestReport:
+        report = IngestReport()
+        report.repaired_orphans = self.store.repair()
+        files, folders = discover(paths)
+        existing = {d.doc_id: d for d in self.store.documents()}
+        by_hash = {d.doc_version.split("-")[0]: d for d in existing.values()}
+        seen_ids: set[str] = set()
+        for path in files:
+            result = self._ingest_file(path, existing, by_hash, report)
+            seen_ids.add(result.doc_id)
+            report.results.append(result)
+        if remove_missing:
+            report.results.extend(self._remove_vanished(folders, existing, seen_ids))
+        return report
+
+    def _ingest_file(
+        self, path: Path, existing: dict[str, DocumentInfo], by_hash: dict[str, DocumentInfo], report: IngestReport
+    ) -> FileResult:
+        name = path.name
+        doc_id = doc_id_for(path)
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            return FileResult(name, "skipped", doc_id, reason=f"filtypen '{path.suffix or '(ingen)'}' understøttes ikke")
+        content_hash = file_hash(path)
+        version = self.version_of(content_hash)
+        current = existing.get(doc_id)
+        if current and current.doc_version == version:
+            return FileResult(name, "unchanged", doc_id, current.chunks)
+        twin = by_hash.get(content_hash[:16])
+        if twin and twin.doc_id != doc_id:
+            return FileResult(name, "skipped", doc_id, reason=f"dublet af {twin.file} (samme indhold)")
+        try:
+            info, chunks, clean = self._prepare(path, version, report)
+        except UnreadableDocumentError as exc:
+            return FileResult(name, "failed", doc_id, reason=exc.reason)
+        if not chunks:
+            return FileResult(name, "failed", doc_id, reason="dokumentet indeholder ingen tekst")
+        started = time.perf_counter()
+        texts = [embedding_text(c) for c in chunks]
+        progress = self.progress_factory(self._missing(texts)) if self.progress_factory else None
+        vectors = self.embedder.embed_passages(texts, self.settings.embed_batch_size, progress)
+        report.timings["embed"] += time.perf_counter() - started
+        started = time.perf_counter()
+        self.store.put_document(info, chunks, vectors)
+        report.timings["store"] += time.perf_counter() - started
+        existing[info.doc_id] = info
+        by_hash[content_hash[:16]] = info
+        return FileResult(name, "indexed", info.doc_id, len(chunks), cpr_masked=clean.cpr_masked)
+
+    def _missing(self, texts: list[str]) -> int:
+        counter = getattr(self.embedder, "missing_count", None)
+        return counter(texts) if counter else len(texts)
+
+    def _prepare(self, path: Path, version: str, report: IngestReport) -> tuple[DocumentInfo, list[Chunk], CleanDocument]:
+        started = time.perf_counter()
+        raw = load_document(path)
+        report.timings["load"] += time.perf_counter() - started
+        started = time.perf_counter()
+        clean = clean_document(raw, self.settings.mask_cpr)
+        meta = infer_metadata(raw, clean)
+        report.timings["clean"] += time.perf_counter() - started
+        started = time.perf_counter()
+        chunks = self._chunks(path, version, meta, clean)
+        report.timings["chunk"] += time.perf_counter() - started
+        info = DocumentInfo(
+            doc_id=meta.doc_id,
+            title=meta.title,
+            file=path.name,
+            doc_type=meta.doc_type,
+            year=meta.year,
+            pages=clean.page_count,
+            chunks=len(chunks),
+            doc_version=version,
+            source_path=str(path.resolve()),
+        )
+        return info, chunks, clean
+
+    def _chunks(self, path: Path, version: str, meta: DocumentMetadata, clean: CleanDocument) -> list[Chunk]:
+        chunks = []
+        for index, span in enumerate(chunk_document(clean, self.chunking)):
+            chunks.append(
+                Chunk(
+                    chunk_id=f"{meta.doc_id}:{version}:{index:04d}",
+                    doc_id=meta.doc_id,
+                    doc_version=version,
+                    text=clean.text[span.start : span.end],
+                    file=path.name,
+                    title=meta.title,
+                    doc_type=meta.doc_type,
+                    year=meta.year,
+                    page_start=span.page_start,
+                    page_end=span.page_end,
+                    section=span.section,
+                    char_start=span.start - clean.page_offsets[span.page_start - 1],
+                    char_end=span.end - clean.page_offsets[span.page_end - 1],
+                    chunk_index=index,
+                )
+            )
+        return chunks
+
+    def _remove_vanished(
+        self, folders: list[Path], existing: dict[str, DocumentInfo], seen_ids: set[str]
+    ) -> list[FileResult]:
+        results = []
+        for info in list(existing.values()):
+            source = Path(info.source_path) if info.source_path else None
+            if source is None or info.doc_id in seen_ids or source.exists():
+                continue
+            if any(folder in source.parents for folder in folders) and self.store.remove_document(info.doc_id):
+                results.append(FileResult(info.file, "removed", info.doc_id, reason="filen findes ikke længere"))
+        return results

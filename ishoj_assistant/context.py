@@ -1,0 +1,35 @@
+"""Wiring: builds the embedder, store and indexer once per process.
+
+The CLI, the API and the benchmarks all need the same objects built the same
+way from the settings; this is the one place that does it, lazily, so a
+command that only lists documents never loads the embedding model twice.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from ishoj_assistant.embedding import CachedEmbedder, build_embedder
+from ishoj_assistant.settings import Settings, get_settings
+from ishoj_assistant.store import ChunkStore
+
+
+class AppContext:
+    """Lazily built, shared components for one process."""
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or get_settings()
+
+    @cached_property
+    def embedder(self) -> CachedEmbedder:
+        return build_embedder(self.settings)
+
+    @cached_property
+    def store(self) -> ChunkStore:
+        return ChunkStore(self.settings, self.embedder)
+
+    def indexer(self, progress_factory=None):  # type: ignore[no-untyped-def]
+        """A new indexer; the progress factory makes a progress callback for N chunks."""
+        from ingest.pipeline import Indexer
+
+        return Indexer(self.settings, self.store, self.embedder, progress_factory)

@@ -1,0 +1,72 @@
+"""Danish sentence splitting, shared by chunking, extractive answers and the checker.
+
+Chunks must never end mid-sentence and citations quote whole sentences, so
+all three must agree on where a sentence ends: after "fx.", "kr. 500",
+"1. maj" or "250.000" it does not.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "[1]", "[1, 2]", "[1; 2]", "[1-3]"; "[1][2]" is two markers in one run.
+MARKER_PATTERN = r"\[\s*\d+(?:\s*[,;\-–]\s*\d+)*\s*\]"
+
+# A terminator, the citation markers some models put after it, then a space or the end.
+_SENTENCE_END = re.compile(rf"[.!?]+(?:\s*{MARKER_PATTERN})*(?=\s|$)")
+_LAST_TOKEN = re.compile(r"[\w.]+$")
+_LETTER = re.compile(r"[^\W\d_]")
+
+# Abbreviations that do not end a sentence even before a capital ("bl.a. Ishøj").
+_ABBREVIATIONS = frozenset({
+    "fx", "f.eks", "bl.a", "ca", "nr", "pr", "jf", "evt", "inkl", "ekskl", "dvs", "mht",
+    "vedr", "stk", "ift", "iht", "hhv", "tlf", "kl", "ang", "gl", "sml",
+})
+# Abbreviations that often end a sentence ("... 250.000 kr. Det ..."): they join
+# the next word only when it does not start with a capital ("kr. 500").
+_FINAL_ABBREVIATIONS = frozenset({"kr", "osv", "mv", "m.v", "mio", "mia", "mill", "pct"})
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a Danish text, citation markers staying with their sentence."""
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence; a line break always ends a sentence."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        spans.extend((offset + s, offset + e) for s, e in _line_spans(line))
+        offset += len(line) + 1
+    return spans
+
+
+def _line_spans(line: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = _skip_space(line, 0)
+    for end in _SENTENCE_END.finditer(line):
+        if _ends_sentence(line[start:end.start()], line[end.end():]):
+            spans.append((start, end.end()))
+            start = _skip_space(line, end.end())
+    if line[start:].strip():
+        spans.append((start, len(line.rstrip())))
+    return spans
+
+
+def _skip_space(line: str, i: int) -> int:
+    return len(line) - len(line[i:].lstrip())
+
+
+def _ends_sentence(before: str, after: str) -> bool:
+    """Whether a terminator after ``before`` really ends the sentence."""
+    following = after.lstrip()[:1]
+    if not following:
+        return True
+    if not _LETTER.search(before):  # "1." of a numbered list, or a bare number
+        return False
+    if following.islower():  # "1. maj", "ca. halvdelen", "kr. pr. borger"
+        return False
+    token = _LAST_TOKEN.search(before)
+    word = token.group().lower() if token else ""
+    return word not in _ABBREVIATIONS and not (word in _FINAL_ABBREVIATIONS and not following.isupper())

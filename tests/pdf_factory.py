@@ -1,0 +1,79 @@
+"""Real PDFs for tests, written with fpdf2 and the DejaVu fonts matplotlib ships.
+
+Tests describe pages as a list of elements; headings are set in bold like the
+municipality's documents, so the loader's layout-based heading detection is
+exercised for real.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+from fpdf import FPDF
+
+_FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    justify: bool = False
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Lines written exactly as given (to force a hyphenated line break)."""
+
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+    glyph: str = "•"
+
+
+Element = Heading | Paragraph | Lines | Bullets
+
+
+def make_pdf(path: Path, pages: list[list[Element]], title: str | None = None) -> Path:
+    """Write a PDF with one page per list of elements and return its path."""
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(_FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(_FONT_DIR / "DejaVuSans-Bold.ttf"))
+    if title:
+        pdf.set_title(title)
+    pdf.set_auto_page_break(False)
+    for elements in pages:
+        pdf.add_page()
+        for element in elements:
+            _write(pdf, element)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
+def _write(pdf: FPDF, element: Element) -> None:
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    if isinstance(element, Heading):
+        pdf.set_font("DejaVu", "B", 12)
+        pdf.multi_cell(width, 7, element.text, new_x="LMARGIN", new_y="NEXT")
+    elif isinstance(element, Paragraph):
+        pdf.set_font("DejaVu", "", 10.5)
+        pdf.multi_cell(width, 5.5, element.text, align="J" if element.justify else "L", new_x="LMARGIN", new_y="NEXT")
+    elif isinstance(element, Lines):
+        pdf.set_font("DejaVu", "", 10.5)
+        for line in element.lines:
+            pdf.cell(width, 5.5, line, new_x="LMARGIN", new_y="NEXT")
+    else:
+        pdf.set_font("DejaVu", "", 10.5)
+        for item in element.items:
+            pdf.multi_cell(width, 5.5, f"{element.glyph} {item}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
