@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 from typing import Iterator
 
@@ -30,13 +31,26 @@ def embedding_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("embedding-cache")
 
 
+def chroma_server_port() -> int | None:
+    """Port of a real `chroma run` server to test against (set by .ci/run), else None."""
+    port = os.environ.get("ISHOJ_TEST_CHROMA_PORT")
+    return int(port) if port else None
+
+
 def make_settings(data_dir: Path, cache_dir: Path, **overrides: object) -> Settings:
-    """Settings for a test: own data directory, shared embedding cache."""
+    """Settings for a test: own data directory, shared embedding cache.
+
+    With ISHOJ_TEST_CHROMA_PORT set, the store is the Chroma server instead of an
+    embedded database, each test in a collection of its own.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     link = data_dir / "cache"
     if not link.exists():
         link.symlink_to(cache_dir, target_is_directory=True)
     values: dict[str, object] = {"data_dir": data_dir, "corpus_dir": SHIPPED_CORPUS}
+    port = chroma_server_port()
+    if port:
+        values.update(store_mode="http", chroma_port=port, collection=f"test_{uuid.uuid4().hex[:12]}")
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 

@@ -1,0 +1,113 @@
+"""The chunk store's guarantees, against embedded Chroma or a `chroma run` server.
+
+Uses a small deterministic embedder so these tests exercise Chroma itself
+and run in milliseconds; ingestion tests cover the real embedder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from ishoj_assistant.embedding import Embedder
+from ishoj_assistant.models import Chunk, DocumentInfo, SearchFilters
+from ishoj_assistant.settings import Settings
+from ishoj_assistant.store import ChunkStore, EmbedderMismatchError, drop_collections
+
+
+class HashEmbedder(Embedder):
+    """Bag-of-words vectors via hashing: similar texts get similar vectors."""
+
+    def __init__(self, dimension: int = 64, name: str = "test/hash"):
+        self._dimension = dimension
+        self._name = name
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(self._dimension, dtype=np.float32)
+        for word in text.lower().split():
+            vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % self._dimension] += 1
+        return vector / (np.linalg.norm(vector) or 1)
+
+    def _embed_passage_batch(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._vector(t) for t in texts])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._vector(text)
+
+
+def _document(doc_id: str, version: str, texts: list[str], doc_type: str = "status", year: int = 2019):
+    chunks = [
+        Chunk(
+            chunk_id=f"{doc_id}:{version}:{i}", doc_id=doc_id, doc_version=version, text=text,
+            file=f"{doc_id}.pdf", title=f"Titel {doc_id}", doc_type=doc_type, year=year,
+            page_start=i + 1, page_end=i + 1, section="Afsnit", char_start=0, char_end=len(text), chunk_index=i,
+        )
+        for i, text in enumerate(texts)
+    ]
+    info = DocumentInfo(doc_id, f"Titel {doc_id}", f"{doc_id}.pdf", doc_type, year, len(texts), len(texts), version)
+    return info, chunks
+
+
+@pytest.fixture
+def store(settings: Settings) -> ChunkStore:
+    return ChunkStore(settings, HashEmbedder())
+
+
+def _put(store: ChunkStore, doc_id: str, version: str, texts: list[str], **kw: object) -> None:
+    info, chunks = _document(doc_id, version, texts, **kw)  # type: ignore[arg-type]
+    store.put_document(info, chunks, store.embedder.embed_passages([c.text for c in chunks]))
+
+
+def test_replacing_a_document_keeps_only_the_new_version(store: ChunkStore) -> None:
+    _put(store, "notat", "v1", ["kontinensklinik gammel tekst", "klippekort gammel tekst"])
+    first = store.generation()
+    _put(store, "notat", "v2", ["kontinensklinik ny tekst"])
+    assert [c.text for c in store.iter_chunks()] == ["kontinensklinik ny tekst"]
+    assert store.count() == 1
+    assert store.generation() != first
+    assert store.document("notat").doc_version == "v2"  # type: ignore[union-attr]
+
+
+def test_half_written_version_is_invisible_and_repaired(store: ChunkStore) -> None:
+    _put(store, "notat", "v1", ["kontinensklinik første udgave"])
+    # A writer killed after writing chunks but before the manifest: simulate it.
+    _info, chunks = _document("notat", "v2", ["kontinensklinik anden udgave", "mere tekst"])
+    store._chunks.upsert(
+        ids=[c.chunk_id for c in chunks], documents=[c.text for c in chunks],
+        metadatas=[c.metadata() for c in chunks], embeddings=store.embedder.embed_passages([c.text for c in chunks]),
+    )
+    assert [c.text for c in store.iter_chunks()] == ["kontinensklinik første udgave"]
+    hits = store.dense_search(store.embedder.embed_query("kontinensklinik udgave"), 5)
+    assert [h.chunk.doc_version for h in hits] == ["v1"]
+    assert store.repair() == 2
+    assert store.count() == 1
+
+
+def test_remove_document_and_filters(store: ChunkStore) -> None:
+    _put(store, "a", "v1", ["ældre hverdagstræning"], doc_type="status", year=2015)
+    _put(store, "b", "v1", ["ældre strategi mål"], doc_type="strategi", year=2023)
+    query = store.embedder.embed_query("ældre")
+    assert {h.chunk.doc_id for h in store.dense_search(query, 5, SearchFilters(doc_type="strategi"))} == {"b"}
+    assert {h.chunk.doc_id for h in store.dense_search(query, 5, SearchFilters(year=2015))} == {"a"}
+    assert store.remove_document("a") is True
+    assert store.remove_document("a") is False
+    assert [d.doc_id for d in store.documents()] == ["b"]
+    assert {h.chunk.doc_id for h in store.dense_search(query, 5)} == {"b"}
+
+
+def test_other_embedder_is_refused_with_reindex_hint(settings: Settings, store: ChunkStore) -> None:
+    _put(store, "a", "v1", ["tekst"])
+    with pytest.raises(EmbedderMismatchError, match="reindex"):
+        ChunkStore(settings, HashEmbedder(dimension=32, name="test/other"))
+    drop_collections(settings)
+    assert ChunkStore(settings, HashEmbedder(dimension=32, name="test/other")).count() == 0
