@@ -30,7 +30,7 @@ from synthetic_corpus import generate  # noqa: E402
 from ingest.pipeline import embedding_text  # noqa: E402
 from ishoj_assistant.context import AppContext  # noqa: E402
 from ishoj_assistant.evaluation.dataset import load_items  # noqa: E402
-from ishoj_assistant.evaluation.retrieval_metrics import evaluate_retrieval  # noqa: E402
+from ishoj_assistant.evaluation.runner import OVERALL, run_evaluation  # noqa: E402
 from ishoj_assistant.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,9 +43,8 @@ def _disk_size(path: Path) -> int:
 def run_size(n_distractors: int, dev_set: Path, cache_dir: Path) -> dict[str, float]:
     data_dir = Path(tempfile.mkdtemp(prefix=f"scale-{n_distractors}-"))
     (data_dir / "cache").mkdir()
-    shutil.copy(cache_dir / "embeddings.sqlite3", data_dir / "cache" / "embeddings.sqlite3") if (
-        cache_dir / "embeddings.sqlite3"
-    ).exists() else None
+    if (cache_dir / "embeddings.sqlite3").exists():
+        shutil.copy(cache_dir / "embeddings.sqlite3", data_dir / "cache" / "embeddings.sqlite3")
     context = AppContext(Settings(data_dir=data_dir, corpus_dir=ROOT / "corpus"))
     context.indexer().ingest([ROOT / "corpus"])
     shutil.copy(data_dir / "cache" / "embeddings.sqlite3", cache_dir / "embeddings.sqlite3")
@@ -65,13 +64,13 @@ def run_size(n_distractors: int, dev_set: Path, cache_dir: Path) -> dict[str, fl
     build_s = time.perf_counter() - started
 
     items = load_items(dev_set)
-    queries = [item.question for item in items] * 3
+    queries = [item.question for item in items if item.answerable] * 3
     latencies = []
     for query in queries:
         started = time.perf_counter()
         retriever.search(query, k=10)
         latencies.append((time.perf_counter() - started) * 1000)
-    metrics = evaluate_retrieval(items, retriever)
+    summary = run_evaluation(items, retriever)["summary"]
     result = {
         "chunks": context.store.count(),
         "write_chunks_per_s": written / write_s,
@@ -80,7 +79,7 @@ def run_size(n_distractors: int, dev_set: Path, cache_dir: Path) -> dict[str, fl
         "p95_ms": sorted(latencies)[int(0.95 * len(latencies)) - 1],
         "rss_mb": psutil.Process().memory_info().rss / 2**20,
         "disk_mb": _disk_size(data_dir) / 2**20,
-        "hit@5": metrics["overall"]["hit@5"],
+        "hit@5": summary[OVERALL]["hit@5"],
     }
     shutil.rmtree(data_dir, ignore_errors=True)
     return result

@@ -24,5 +24,5 @@ for _ in $(seq 1 60); do
   curl -fs "http://127.0.0.1:$port/api/v2/heartbeat" >/dev/null 2>&1 && break
   sleep 0.5
 done
-server_tests=$(ls tests/test_store.py tests/test_retrieval.py tests/test_api.py tests/test_multiprocess.py 2>/dev/null || true)
+server_tests=$(ls tests/test_store.py tests/test_retrieval.py tests/test_api.py 2>/dev/null || true)
 ISHOJ_TEST_CHROMA_PORT="$port" .venv/bin/python -m pytest $server_tests -m "not browser"
