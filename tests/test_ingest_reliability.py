@@ -85,8 +85,8 @@ def test_changed_file_replaced_and_removed_file_deleted(settings: Settings, fold
     assert [d.doc_id for d in context.store.documents()] == ["kost"]
 
 
-def test_cli_documents_and_remove(tmp_path: Path, folder: Path) -> None:
-    data = tmp_path / "cli-data"
+def test_cli_documents_and_remove(tmp_path: Path, folder: Path, embedding_cache_dir: Path) -> None:
+    data = make_settings(tmp_path / "cli-data", embedding_cache_dir).data_dir
     ingest = run_cli(data, "ingest", str(folder))
     assert ingest.returncode == 0, ingest.stderr
     assert "2 indekseret" in ingest.stdout
@@ -181,14 +181,15 @@ def test_bad_files_fail_alone_and_lose_nothing(settings: Settings, folder: Path,
     assert any("genoptræning i Ishøj Idrætscenter" in t for t in search_texts(context, "genoptræning"))
 
 
-def test_killed_writer_keeps_previous_version(tmp_path: Path, folder: Path) -> None:
-    data = tmp_path / "crash-data"
+def test_killed_writer_keeps_previous_version(tmp_path: Path, folder: Path, embedding_cache_dir: Path) -> None:
+    settings = make_settings(tmp_path / "crash-data", embedding_cache_dir)
+    data = settings.data_dir
     assert run_cli(data, "ingest", str(folder)).returncode == 0
     note_pdf(folder / "kost.pdf", "Kost", "Madordningen flyttes til et fælles produktionskøkken i Vallensbæk.")
     crashed = run_cli(data, "ingest", str(folder), ISHOJ_TEST_CRASH_POINT="chunks_written")
     assert crashed.returncode == -signal.SIGKILL
 
-    context = AppContext(Settings(data_dir=data))
+    context = AppContext(settings)  # first open of this store in this process: reads what the crash left
     info = context.store.document("kost")
     assert info is not None
     live = [c.text for c in context.store.document_chunks("kost")]
