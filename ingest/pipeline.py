@@ -12,6 +12,7 @@ Every outcome lands in an :class:`IngestReport` with a Danish reason.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from ishoj_assistant.store import ChunkStore
 # Bump when cleaning or chunking changes in a way that should re-chunk every
 # document; it is part of each document version.
 PIPELINE_VERSION = "1"
+
+logger = logging.getLogger(__name__)
 
 Status = Literal["indexed", "unchanged", "skipped", "removed", "failed"]
 STATUS_LABELS: dict[str, str] = {
@@ -151,9 +154,10 @@ class Indexer:
         existing = {d.doc_id: d for d in self.store.documents()}
         by_hash = {d.doc_version.split("-")[0]: d for d in existing.values()}
         seen_ids: set[str] = set()
+        claimed: dict[str, str] = {}  # doc_id -> file that has it in this run
         prepared: list[_Prepared] = []
         for path in files:
-            result, ready = self._plan_file(path, len(report.results), existing, by_hash, report)
+            result, ready = self._plan_file(path, len(report.results), existing, by_hash, claimed, report)
             seen_ids.add(result.doc_id)
             report.results.append(result)
             if ready is not None:
@@ -169,6 +173,7 @@ class Indexer:
         position: int,
         existing: dict[str, DocumentInfo],
         by_hash: dict[str, DocumentInfo],
+        claimed: dict[str, str],
         report: IngestReport,
     ) -> tuple[FileResult, _Prepared | None]:
         """Decide what a file needs; a changed, readable file comes back prepared."""
@@ -176,6 +181,11 @@ class Indexer:
         doc_id = doc_id_for(path)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             return FileResult(name, "skipped", doc_id, reason=f"filtypen '{path.suffix or '(ingen)'}' understøttes ikke"), None
+        if doc_id in claimed:
+            # "kost.pdf" and "kost.docx" would overwrite each other on every run.
+            reason = f"giver samme dokument-id ('{doc_id}') som {claimed[doc_id]}; omdøb en af filerne"
+            return FileResult(name, "skipped", doc_id, reason=reason), None
+        claimed[doc_id] = name
         content_hash = file_hash(path)
         version = self.version_of(content_hash, _sidecar_hash(path))
         current = existing.get(doc_id)
@@ -188,6 +198,9 @@ class Indexer:
             info, chunks, clean = self._prepare(path, version, report)
         except UnreadableDocumentError as exc:
             return FileResult(name, "failed", doc_id, reason=exc.reason), None
+        except Exception as exc:  # noqa: BLE001 - one odd file must not stop the run
+            logger.exception("Uventet fejl ved indlæsning af %s", path)
+            return FileResult(name, "failed", doc_id, reason=f"uventet fejl ved indlæsning ({type(exc).__name__}: {exc})"), None
         if not chunks:
             return FileResult(name, "failed", doc_id, reason="dokumentet indeholder ingen tekst"), None
         # Registered now so a second copy later in the same run is seen as a duplicate.

@@ -154,6 +154,8 @@ def test_bad_files_fail_alone_and_lose_nothing(settings: Settings, folder: Path,
     (bad / "side.pdf").write_text("<!DOCTYPE html><html><body>Ikke fundet</body></html>", encoding="utf-8")
     (bad / "gammel.txt").write_bytes("Ældrerådet mødes på Ishøj Rådhus i næste måned.".encode("latin-1"))
     shutil.copy(bad / "kost.pdf", bad / "kost-kopi.pdf")
+    (bad / "kost.txt").write_text("Samme navn som kost.pdf, andet indhold.", encoding="utf-8")
+    (bad / "blank.md").write_text(" \n\n  ", encoding="utf-8")
     _long_pdf(bad / "aarsrapport.pdf", 300)
 
     started = time.perf_counter()
@@ -167,6 +169,8 @@ def test_bad_files_fail_alone_and_lose_nothing(settings: Settings, folder: Path,
     assert "intet tekstlag" in result["scannet.pdf"].reason and "OCR" in result["scannet.pdf"].reason
     assert result["side.pdf"].status == "failed" and "HTML" in result["side.pdf"].reason
     assert result["kost-kopi.pdf"].status == "skipped" and "dublet af kost.pdf" in result["kost-kopi.pdf"].reason
+    assert result["kost.txt"].status == "skipped" and "samme dokument-id ('kost') som kost.pdf" in result["kost.txt"].reason
+    assert result["blank.md"].status == "failed" and "ingen tekst" in result["blank.md"].reason
     assert result["gammel.txt"].status == "indexed"
     assert result["aarsrapport.pdf"].status == "indexed"
     assert (result["kost.pdf"].status, result["traening.pdf"].status) == ("unchanged", "unchanged")
