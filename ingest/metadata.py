@@ -61,8 +61,8 @@ def _sidecar(path: Path) -> dict[str, object]:
 
 
 def _title(raw: RawDocument, clean: CleanDocument) -> str:
-    if raw.title:
-        return raw.title
+    if clean.title:
+        return clean.title
     headings = [clean.block_text(b) for b in clean.blocks if b.kind == "heading"]
     if headings:
         return headings[0]

@@ -112,7 +112,6 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
 class _Prepared:
     """A changed document, loaded, cleaned and chunked, waiting for its vectors."""
 
-    position: int  # index of its FileResult in the report
     info: DocumentInfo
     chunks: list[Chunk]
     texts: list[str]
@@ -148,6 +147,7 @@ class Indexer:
         return f"{content_hash[:16]}-{self._signature}{suffix}"
 
     def ingest(self, paths: Iterable[Path], remove_missing: bool = True) -> IngestReport:
+        """Index new and changed files, drop vanished ones (for folders given) and report every file."""
         report = IngestReport()
         report.repaired_orphans = self.store.repair()
         files, folders = discover(paths)
@@ -157,7 +157,7 @@ class Indexer:
         claimed: dict[str, str] = {}  # doc_id -> file that has it in this run
         prepared: list[_Prepared] = []
         for path in files:
-            result, ready = self._plan_file(path, len(report.results), existing, by_hash, claimed, report)
+            result, ready = self._plan_file(path, existing, by_hash, claimed, report)
             seen_ids.add(result.doc_id)
             report.results.append(result)
             if ready is not None:
@@ -170,7 +170,6 @@ class Indexer:
     def _plan_file(
         self,
         path: Path,
-        position: int,
         existing: dict[str, DocumentInfo],
         by_hash: dict[str, DocumentInfo],
         claimed: dict[str, str],
@@ -206,7 +205,7 @@ class Indexer:
         # Registered now so a second copy later in the same run is seen as a duplicate.
         by_hash[content_hash[:16]] = info
         result = FileResult(name, "indexed", info.doc_id, len(chunks), cpr_masked=clean.cpr_masked)
-        return result, _Prepared(position, info, chunks, [embedding_text(c) for c in chunks])
+        return result, _Prepared(info, chunks, [embedding_text(c) for c in chunks])
 
     def _embed_and_write(self, prepared: list[_Prepared], report: IngestReport) -> None:
         """Embed every prepared chunk under one progress callback, then write document by document."""

@@ -212,16 +212,18 @@ def test_killed_writer_keeps_previous_version(tmp_path: Path, folder: Path, embe
 
 
 def test_cpr_numbers_masked_before_storing(settings: Settings, tmp_path: Path) -> None:
-    path = note_pdf(
-        tmp_path / "sag.pdf",
-        "Sagsnotat",
-        "Borgeren med CPR-nr. 010203-1234 er visiteret. Ægtefællen har CPR 1512874321 og bor i Ishøj.",
+    body = "Borgeren med CPR-nr. 010203-1234 er visiteret. Ægtefællen har CPR 1512874321 og bor i Ishøj."
+    path = make_pdf(
+        tmp_path / "sag.pdf", [[Heading("Sagsnotat om 2304561118"), Paragraph(body)]], title="Sag 010203-1234"
     )
     context = AppContext(settings)
     report = context.indexer().ingest([path])
-    assert report.results[0].cpr_masked == 2
-    texts = all_stored_texts(context) + search_texts(context, "borgeren er visiteret")
-    assert texts
-    for text in texts:
-        assert "010203" not in text and "1234" not in text and "1512874321" not in text
+    assert report.results[0].cpr_masked == 3
+    chunks = list(context.store.iter_chunks(live_only=False))
+    texts = [c.text for c in chunks] + search_texts(context, "borgeren er visiteret")
+    labels = [c.title for c in chunks] + [c.section for c in chunks] + [d.title for d in context.store.documents()]
+    assert texts and labels
+    for text in texts + labels:
+        assert not any(number in text for number in ("010203", "1234", "1512874321", "2304561118"))
     assert any(f"CPR-nr. {CPR_MASK} er visiteret" in t for t in texts)
+    assert chunks[0].section == f"Sagsnotat om {CPR_MASK}" and chunks[0].title == f"Sag {CPR_MASK}"
