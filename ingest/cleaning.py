@@ -42,6 +42,7 @@ class CleanDocument:
     page_offsets: list[int]  # page_offsets[i] = where page i+1 starts in text
     blocks: list[Block]
     cpr_masked: int = 0
+    title: str | None = None  # the file's own title (PDF/DOCX metadata), masked like the text
     page_count: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -150,6 +151,8 @@ def clean_document(raw: RawDocument, mask_personal_numbers: bool = True) -> Clea
     masked_total = 0
     for page in raw.pages:
         lines = [clean_line(line) for line in page.lines]
+        # Headings are matched after masking, so they must be masked the same way.
+        headings = {_masked(h, mask_personal_numbers) for h in page.headings}
         wide = max((len(line) for line in lines), default=0)
         page_start: int | None = None
         for index, line in enumerate(lines):
@@ -162,12 +165,17 @@ def clean_document(raw: RawDocument, mask_personal_numbers: bool = True) -> Clea
             if mask_personal_numbers:
                 line, masked = mask_cpr(line)
                 masked_total += masked
-            offset = _add_line(builder, line, previous_line, page.number, page.headings, wide)
+            offset = _add_line(builder, line, previous_line, page.number, headings, wide)
             page_start = offset if page_start is None else page_start
             previous_line = line
         page_offsets.append(builder.length if page_start is None else page_start)
     builder.close()
-    return CleanDocument(text=builder.text(), page_offsets=page_offsets, blocks=builder.blocks, cpr_masked=masked_total)
+    title = _masked(raw.title, mask_personal_numbers) if raw.title else None
+    return CleanDocument(builder.text(), page_offsets, builder.blocks, masked_total, title)
+
+
+def _masked(text: str, mask: bool) -> str:
+    return mask_cpr(text)[0] if mask else text
 
 
 def _add_line(builder: _Builder, line: str, previous: str, page: int, headings: set[str], wide: int) -> int:

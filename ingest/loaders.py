@@ -44,9 +44,8 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _sniff_pdf(data: bytes, path: Path) -> None:
-    if not data:
-        raise UnreadableDocumentError("filen er tom (0 byte)")
+def _sniff_pdf(data: bytes) -> None:
+    """Catch files that only have a .pdf name (a saved web page, anything else) early."""
     head = data[:1024].lstrip()
     if not head.startswith(b"%PDF"):
         if head[:15].lower().startswith((b"<!doctype html", b"<html")) or b"<html" in head.lower():
@@ -85,7 +84,7 @@ def load_pdf(path: Path) -> RawDocument:
     from pypdf.errors import PdfReadError
 
     data = path.read_bytes()
-    _sniff_pdf(data, path)
+    _sniff_pdf(data)
     try:
         reader = pypdf.PdfReader(path)
         if reader.is_encrypted:
@@ -137,7 +136,7 @@ def load_docx(path: Path) -> RawDocument:
 def _decode_text(data: bytes) -> str:
     """UTF-8 when valid, else Windows-1252/Latin-1 (old municipal files)."""
     if not data.strip():
-        raise UnreadableDocumentError("filen er tom (0 byte)")
+        raise UnreadableDocumentError("filen indeholder kun blanktegn, ingen tekst")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

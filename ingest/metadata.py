@@ -61,8 +61,8 @@ def _sidecar(path: Path) -> dict[str, object]:
 
 
 def _title(raw: RawDocument, clean: CleanDocument) -> str:
-    if raw.title:
-        return raw.title
+    if clean.title:
+        return clean.title
     headings = [clean.block_text(b) for b in clean.blocks if b.kind == "heading"]
     if headings:
         return headings[0]
@@ -93,7 +93,7 @@ def infer_metadata(raw: RawDocument, clean: CleanDocument) -> DocumentMetadata:
     title = str(override.get("title") or _title(raw, clean))
     year_override = override.get("year")
     return DocumentMetadata(
-        doc_id=str(override.get("doc_id") or doc_id_for(raw.path)),
+        doc_id=doc_id_for(raw.path),
         title=title,
         doc_type=str(override.get("doc_type") or _doc_type(raw.path, title)),
         year=int(year_override) if isinstance(year_override, (int, str)) and str(year_override).isdigit() else _year(raw.path, title, clean.text),

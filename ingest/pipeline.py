@@ -1,8 +1,10 @@
 """The incremental indexer: files in, complete document versions in the store.
 
-For each file: hash it; skip it when the store already holds that exact
-version (or the same bytes under another name); otherwise load, clean,
-chunk, embed (cached by text hash) and write it as one new version. Files
+For each file: hash it (with its metadata sidecar); skip it when the store
+already holds that exact version (or the same bytes under another name);
+otherwise load, clean and chunk it. Then all new chunks are embedded in one
+pass (cached by text hash, one progress bar for the run) and each document is
+written as one new version. Files
 that disappeared from an ingested folder have their documents removed.
 Every outcome lands in an :class:`IngestReport` with a Danish reason.
 """
@@ -10,6 +12,7 @@ Every outcome lands in an :class:`IngestReport` with a Danish reason.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,6 +31,8 @@ from ishoj_assistant.store import ChunkStore
 # Bump when cleaning or chunking changes in a way that should re-chunk every
 # document; it is part of each document version.
 PIPELINE_VERSION = "1"
+
+logger = logging.getLogger(__name__)
 
 Status = Literal["indexed", "unchanged", "skipped", "removed", "failed"]
 STATUS_LABELS: dict[str, str] = {
@@ -71,6 +76,12 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _sidecar_hash(path: Path) -> str:
+    """Hash of the file's metadata sidecar ("" without one): editing it re-indexes the file."""
+    sidecar = path.with_name(path.name + ".meta.json")
+    return file_hash(sidecar) if sidecar.exists() else ""
+
+
 def embedding_text(chunk: Chunk) -> str:
     """What the embedder sees: the chunk with its document title and section.
 
@@ -97,8 +108,22 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     return files, folders
 
 
+@dataclass
+class _Prepared:
+    """A changed document, loaded, cleaned and chunked, waiting for its vectors."""
+
+    info: DocumentInfo
+    chunks: list[Chunk]
+    texts: list[str]
+
+
 class Indexer:
-    """Brings the store in line with a set of files (see module docstring)."""
+    """Brings the store in line with a set of files (see module docstring).
+
+    A run has three phases so that one progress bar (with ETA) covers all the
+    embedding work: prepare every changed file, embed all their chunks in one
+    go, then write each document version atomically.
+    """
 
     def __init__(
         self,
@@ -116,57 +141,85 @@ class Indexer:
             f"{PIPELINE_VERSION}|{self.chunking}|{settings.mask_cpr}".encode()
         ).hexdigest()[:8]
 
-    def version_of(self, content_hash: str) -> str:
-        """Document version = file bytes + pipeline settings: either changing re-indexes."""
-        return f"{content_hash[:16]}-{self._signature}"
+    def version_of(self, content_hash: str, sidecar_hash: str = "") -> str:
+        """Document version = file bytes + sidecar + pipeline settings: any change re-indexes."""
+        suffix = f"-{sidecar_hash[:8]}" if sidecar_hash else ""
+        return f"{content_hash[:16]}-{self._signature}{suffix}"
 
     def ingest(self, paths: Iterable[Path], remove_missing: bool = True) -> IngestReport:
+        """Index new and changed files, drop vanished ones (for folders given) and report every file."""
         report = IngestReport()
         report.repaired_orphans = self.store.repair()
         files, folders = discover(paths)
         existing = {d.doc_id: d for d in self.store.documents()}
         by_hash = {d.doc_version.split("-")[0]: d for d in existing.values()}
         seen_ids: set[str] = set()
+        claimed: dict[str, str] = {}  # doc_id -> file that has it in this run
+        prepared: list[_Prepared] = []
         for path in files:
-            result = self._ingest_file(path, existing, by_hash, report)
+            result, ready = self._plan_file(path, existing, by_hash, claimed, report)
             seen_ids.add(result.doc_id)
             report.results.append(result)
+            if ready is not None:
+                prepared.append(ready)
+        self._embed_and_write(prepared, report)
         if remove_missing:
             report.results.extend(self._remove_vanished(folders, existing, seen_ids))
         return report
 
-    def _ingest_file(
-        self, path: Path, existing: dict[str, DocumentInfo], by_hash: dict[str, DocumentInfo], report: IngestReport
-    ) -> FileResult:
+    def _plan_file(
+        self,
+        path: Path,
+        existing: dict[str, DocumentInfo],
+        by_hash: dict[str, DocumentInfo],
+        claimed: dict[str, str],
+        report: IngestReport,
+    ) -> tuple[FileResult, _Prepared | None]:
+        """Decide what a file needs; a changed, readable file comes back prepared."""
         name = path.name
         doc_id = doc_id_for(path)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            return FileResult(name, "skipped", doc_id, reason=f"filtypen '{path.suffix or '(ingen)'}' understøttes ikke")
+            return FileResult(name, "skipped", doc_id, reason=f"filtypen '{path.suffix or '(ingen)'}' understøttes ikke"), None
+        if doc_id in claimed:
+            # "kost.pdf" and "kost.docx" would overwrite each other on every run.
+            reason = f"giver samme dokument-id ('{doc_id}') som {claimed[doc_id]}; omdøb en af filerne"
+            return FileResult(name, "skipped", doc_id, reason=reason), None
+        claimed[doc_id] = name
         content_hash = file_hash(path)
-        version = self.version_of(content_hash)
+        version = self.version_of(content_hash, _sidecar_hash(path))
         current = existing.get(doc_id)
         if current and current.doc_version == version:
-            return FileResult(name, "unchanged", doc_id, current.chunks)
+            return FileResult(name, "unchanged", doc_id, current.chunks), None
         twin = by_hash.get(content_hash[:16])
-        if twin and twin.doc_id != doc_id:
-            return FileResult(name, "skipped", doc_id, reason=f"dublet af {twin.file} (samme indhold)")
+        if twin and twin.doc_id != doc_id and Path(twin.source_path).exists():
+            return FileResult(name, "skipped", doc_id, reason=f"dublet af {twin.file} (samme indhold)"), None
         try:
             info, chunks, clean = self._prepare(path, version, report)
         except UnreadableDocumentError as exc:
-            return FileResult(name, "failed", doc_id, reason=exc.reason)
+            return FileResult(name, "failed", doc_id, reason=exc.reason), None
+        except Exception as exc:  # noqa: BLE001 - one odd file must not stop the run
+            logger.exception("Uventet fejl ved indlæsning af %s", path)
+            return FileResult(name, "failed", doc_id, reason=f"uventet fejl ved indlæsning ({type(exc).__name__}: {exc})"), None
         if not chunks:
-            return FileResult(name, "failed", doc_id, reason="dokumentet indeholder ingen tekst")
+            return FileResult(name, "failed", doc_id, reason="dokumentet indeholder ingen tekst"), None
+        # Registered now so a second copy later in the same run is seen as a duplicate.
+        by_hash[content_hash[:16]] = info
+        result = FileResult(name, "indexed", info.doc_id, len(chunks), cpr_masked=clean.cpr_masked)
+        return result, _Prepared(info, chunks, [embedding_text(c) for c in chunks])
+
+    def _embed_and_write(self, prepared: list[_Prepared], report: IngestReport) -> None:
+        """Embed every prepared chunk under one progress callback, then write document by document."""
+        texts = [text for item in prepared for text in item.texts]
         started = time.perf_counter()
-        texts = [embedding_text(c) for c in chunks]
-        progress = self.progress_factory(self._missing(texts)) if self.progress_factory else None
+        progress = self.progress_factory(self._missing(texts)) if self.progress_factory and texts else None
         vectors = self.embedder.embed_passages(texts, self.settings.embed_batch_size, progress)
         report.timings["embed"] += time.perf_counter() - started
-        started = time.perf_counter()
-        self.store.put_document(info, chunks, vectors)
-        report.timings["store"] += time.perf_counter() - started
-        existing[info.doc_id] = info
-        by_hash[content_hash[:16]] = info
-        return FileResult(name, "indexed", info.doc_id, len(chunks), cpr_masked=clean.cpr_masked)
+        offset = 0
+        for item in prepared:
+            started = time.perf_counter()
+            self.store.put_document(item.info, item.chunks, vectors[offset : offset + len(item.chunks)])
+            report.timings["store"] += time.perf_counter() - started
+            offset += len(item.chunks)
 
     def _missing(self, texts: list[str]) -> int:
         counter = getattr(self.embedder, "missing_count", None)

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     chunk_overlap_words: int = Field(25, ge=0)
     mask_cpr: bool = Field(True, description="Mask Danish CPR numbers before storing or embedding.")
     max_upload_mb: int = Field(50, ge=1)
+    test_crash_point: Literal["chunks_written"] | None = Field(
+        None,
+        description="Test hook only: SIGKILL the process at this point of a document write "
+        "('chunks_written' = new chunks stored, manifest not yet updated) to prove crash safety.",
+    )
 
     # --- answering -----------------------------------------------------------
     llm_backend: Literal["none", "ollama", "openai"] = Field(

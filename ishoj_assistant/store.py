@@ -17,6 +17,8 @@ Every other index (keyword, caches) is derived from here and keyed by
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -147,6 +149,7 @@ class ChunkStore:
                 metadatas=[c.metadata() for c in part],
                 embeddings=vectors[start : start + len(part)],
             )
+        self._crash_point("chunks_written")
         self._manifest.upsert(
             ids=[info.doc_id],
             documents=[info.title],
@@ -154,6 +157,11 @@ class ChunkStore:
             embeddings=np.zeros((1, self.embedder.dimension), dtype=np.float32),
         )
         self._chunks.delete(where={"$and": [{"doc_id": info.doc_id}, {"doc_version": {"$ne": info.doc_version}}]})
+
+    def _crash_point(self, point: str) -> None:
+        """The crash-safety tests' hook (Settings.test_crash_point): die here like a power cut would."""
+        if self.settings.test_crash_point == point:
+            os.kill(os.getpid(), signal.SIGKILL)
 
     def remove_document(self, doc_id: str) -> bool:
         """Remove a document: first from the manifest (readers stop seeing it), then its chunks."""

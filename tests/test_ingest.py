@@ -1,0 +1,191 @@
+"""Ingestion end to end: generated PDFs/DOCX/TXT/MD through loading, cleaning,
+chunking, metadata and a real Chroma store.
+
+Small chunk sizes (20-40 words) make a one-page document produce several
+chunks, so chunk borders, sections and pages are exercised without slow
+embedding of big documents.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import docx
+import pytest
+
+from ingest.cleaning import BULLET, clean_document, clean_line
+from ingest.loaders import load_document
+from ishoj_assistant.context import AppContext
+from ishoj_assistant.settings import Settings
+from ishoj_assistant.sentences import split_sentences
+from tests.conftest import make_settings
+from tests.pdf_factory import Bullets, Heading, Lines, Paragraph, make_pdf
+
+JUSTIFIED = (
+    "Ishøj Kommune arbejder målrettet med ældre borgeres sundhed og trivsel. "
+    "Plejecentrene samarbejder tæt med hjemmeplejen om en god hverdag. "
+    "Borgerne får træning, når de har brug for det, og pårørende inddrages løbende."
+)
+
+
+def rich_pages() -> list:
+    """Three pages with every layout feature the cleaner must handle."""
+    return [
+        [
+            Heading("Sundhed og trivsel"),
+            Paragraph(JUSTIFIED, justify=True),
+            Lines(("Projektet styrker den samlede medarbejder-", "staben på plejecentrene i hele kommunen.")),
+            Lines(("Vi tilbyder sorg-", "og livsmodsgrupper til alle pårørende i Ishøj.")),
+        ],
+        [
+            Heading("Tilbud til borgerne"),
+            Paragraph("Indsatsen omfatter følgende tilbud til ældre borgere:"),
+            Bullets(("Træning i eget hjem", "Besøg af en sygeplejerske", "Hjælp til indkøb og rengøring")),
+        ],
+        [
+            Heading("Økonomi og opfølgning"),
+            Paragraph(
+                "Der er afsat 500.000 kr. til indsatsen i 2019. Udvalget følger op to gange om året. "
+                "Resultaterne offentliggøres på kommunens hjemmeside."
+            ),
+        ],
+    ]
+
+
+@pytest.fixture
+def small_settings(tmp_path: Path, embedding_cache_dir: Path) -> Settings:
+    return make_settings(tmp_path / "data", embedding_cache_dir, chunk_min_words=20, chunk_max_words=40, chunk_overlap_words=5)
+
+
+@pytest.fixture
+def rich_pdf(tmp_path: Path) -> Path:
+    return make_pdf(tmp_path / "docs" / "aeldrepolitik-status-2019.pdf", rich_pages(), title="Ældrepolitik – status 2019")
+
+
+def ingest(settings: Settings, *paths: Path):  # type: ignore[no-untyped-def]
+    context = AppContext(settings)
+    return context, context.indexer().ingest(list(paths))
+
+
+def test_clean_line_normalises_glyph_bullets_nfc_and_spaces() -> None:
+    assert clean_line("\uf0b7  Træning   i  hjemmet") == f"{BULLET} Træning i hjemmet"
+    decomposed = unicodedata.normalize("NFD", "Ældre på Ølby Å-vej")
+    assert decomposed != "Ældre på Ølby Å-vej"
+    assert clean_line(decomposed) == "Ældre på Ølby Å-vej"
+    assert clean_line("a\u00a0\u00a0b\t c ") == "a b c"
+
+
+def test_pdf_cleaning_joins_lines_and_keeps_danish_text(rich_pdf: Path) -> None:
+    clean = clean_document(load_document(rich_pdf))
+    text = clean.text
+    assert "  " not in text
+    assert "medarbejderstaben på plejecentrene" in text
+    assert "medarbejder-" not in text
+    assert "sorg- og livsmodsgrupper" in text
+    assert "Ishøj Kommune arbejder målrettet med ældre borgeres sundhed og trivsel." in text
+    assert f"{BULLET} Træning i eget hjem" in text
+    assert text == unicodedata.normalize("NFC", text)
+    assert clean.page_count == 3
+    assert [clean.page_at(o) for o in clean.page_offsets] == [1, 2, 3]
+    assert text[clean.page_offsets[1] :].startswith("Tilbud til borgerne")
+    kinds = {clean.block_text(b): b.kind for b in clean.blocks}
+    assert kinds["Økonomi og opfølgning"] == "heading"
+    assert kinds[f"{BULLET} Besøg af en sygeplejerske"] == "item"
+
+
+def _page_text(clean_text: str, offsets: list[int], page: int) -> str:
+    end = offsets[page] if page < len(offsets) else len(clean_text)
+    return clean_text[offsets[page - 1] : end]
+
+
+def test_chunks_have_pages_sections_offsets_and_whole_sentences(small_settings: Settings, rich_pdf: Path) -> None:
+    context, report = ingest(small_settings, rich_pdf)
+    assert [r.status for r in report.results] == ["indexed"], report.results
+    chunks = context.store.document_chunks("aeldrepolitik-status-2019")
+    assert len(chunks) >= 3
+    clean = clean_document(load_document(rich_pdf))
+    for chunk in chunks:
+        last_line = chunk.text.rsplit("\n", 1)[-1]
+        whole = last_line.startswith(BULLET) or re.search(r"[.!?:]$", last_line)
+        assert whole, f"chunk ends mid-sentence: {chunk.text!r}"
+        assert "  " not in chunk.text
+        start_page = _page_text(clean.text, clean.page_offsets, chunk.page_start)
+        if chunk.page_start == chunk.page_end:
+            assert start_page[chunk.char_start : chunk.char_end] == chunk.text
+        else:
+            end_page = _page_text(clean.text, clean.page_offsets, chunk.page_end)
+            assert chunk.text.startswith(start_page[chunk.char_start :][:30])
+            assert chunk.text.endswith(end_page[: chunk.char_end][-30:])
+    by_text = {c.text: c for c in chunks}
+    economy = next(c for t, c in by_text.items() if "500.000 kr." in t)
+    assert (economy.page_start, economy.section) == (3, "Økonomi og opfølgning")
+    lead_in = [c for c in chunks if "følgende tilbud til ældre borgere:" in c.text]
+    assert lead_in and all(f"{BULLET} Træning i eget hjem" in c.text for c in lead_in)
+    assert lead_in[0].section == "Tilbud til borgerne" and lead_in[0].page_start == 2
+    hyphen = next(c for c in chunks if "medarbejderstaben" in c.text)
+    assert hyphen.page_start == 1 and hyphen.section == "Sundhed og trivsel"
+    assert any(s.endswith("i Ishøj.") for c in chunks for s in split_sentences(c.text))
+
+
+def test_metadata_from_pdf_and_sidecar_override(small_settings: Settings, rich_pdf: Path) -> None:
+    context, _ = ingest(small_settings, rich_pdf)
+    info = context.store.document("aeldrepolitik-status-2019")
+    assert info is not None
+    assert (info.title, info.doc_type, info.year, info.pages) == ("Ældrepolitik – status 2019", "status", 2019, 3)
+    assert all(c.title == info.title and c.year == 2019 for c in context.store.document_chunks(info.doc_id))
+
+    sidecar = rich_pdf.with_name(rich_pdf.name + ".meta.json")
+    sidecar.write_text(json.dumps({"doc_type": "strategi", "year": 2021, "title": "Ældrestrategi"}), encoding="utf-8")
+    report = context.indexer().ingest([rich_pdf])
+    assert [r.status for r in report.results] == ["indexed"], "editing the sidecar must re-index"
+    info = context.store.document("aeldrepolitik-status-2019")
+    assert info is not None and (info.title, info.doc_type, info.year) == ("Ældrestrategi", "strategi", 2021)
+    assert {c.doc_type for c in context.store.document_chunks(info.doc_id)} == {"strategi"}
+
+
+def test_docx_txt_md_loading_and_unknown_types(small_settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    document = docx.Document()
+    document.add_heading("Handleplan for demens", level=1)
+    document.add_paragraph("Kommunen opretter et demenscafé-tilbud for borgere og pårørende i 2022.")
+    document.save(str(folder / "handleplan.docx"))
+    (folder / "referat.md").write_text(
+        "# Referat fra ældrerådet\n\nRådet drøftede madordningen på plejecentrene.\n", encoding="utf-8"
+    )
+    (folder / "noter.txt").write_text("Noter om træning\n\nTræningen foregår i Ishøj Idrætscenter.\n", encoding="utf-8")
+    (folder / "regneark.xlsx").write_bytes(b"PK\x03\x04 not really")
+    context, report = ingest(small_settings, folder)
+    status = {r.file: r for r in report.results}
+    assert status["regneark.xlsx"].status == "skipped"
+    assert "'.xlsx' understøttes ikke" in status["regneark.xlsx"].reason
+    titles = {d.file: d.title for d in context.store.documents()}
+    assert titles == {
+        "handleplan.docx": "Handleplan for demens",
+        "referat.md": "Referat fra ældrerådet",
+        "noter.txt": "Noter om træning",
+    }
+    md_chunks = context.store.document_chunks("referat")
+    assert md_chunks[0].section == "Referat fra ældrerådet"
+    assert "madordningen" in md_chunks[0].text
+    assert "demenscafé-tilbud" in context.store.document_chunks("handleplan")[0].text
+
+
+def test_one_progress_bar_for_the_whole_run(small_settings: Settings, tmp_path: Path, rich_pdf: Path) -> None:
+    other = make_pdf(tmp_path / "docs" / "andet-notat.pdf", [[Heading("Et andet notat"), Paragraph(JUSTIFIED)]])
+    calls: list[int] = []
+    advances: list[int] = []
+
+    def factory(total: int):  # type: ignore[no-untyped-def]
+        calls.append(total)
+        return advances.append
+
+    context = AppContext(small_settings)
+    texts_before = context.embedder.misses
+    report = context.indexer(factory).ingest([rich_pdf, other])
+    assert len(report.by_status("indexed")) == 2
+    assert len(calls) == 1, "one progress callback for the whole run, not one per document"
+    assert calls[0] == sum(advances) == context.embedder.misses - texts_before
