@@ -16,6 +16,7 @@ from typing import Any
 
 import gradio as gr
 
+from ingest.pipeline import STATUS_LABELS
 from ishoj_assistant.api import uploads
 from ishoj_assistant.api.jobs import runner_for
 from ishoj_assistant.api.schemas import check_text
@@ -137,19 +138,16 @@ class AssistantUI:
         if job.error:
             yield _status(job.error)
             return
-        lines = [f"{r['file']}: {r['status']}" + (f" ({r['reason']})" if r["reason"] else "") for r in job.results]
+        lines = [f"{r['file']}: {STATUS_LABELS[str(r['status'])]}" + (f" ({r['reason']})" if r["reason"] else "") for r in job.results]
         yield "".join(_status(line) for line in lines)
 
     def delete(self, doc_id: str | None, token: str) -> str:
         refusal = admin_refusal(self.context.settings, token or "")
         if refusal:
             return _status(f"Afvist: {refusal[1]}")
-        document = self.context.store.document(doc_id) if doc_id else None
-        if document is None or not self.context.store.remove_document(document.doc_id):
+        document = uploads.remove_document(self.context, doc_id) if doc_id else None
+        if document is None:
             return _status("Vælg et dokument, der findes.")
-        source = Path(document.source_path)
-        if uploads.uploads_dir(self.context).resolve() in source.parents:
-            source.unlink(missing_ok=True)
         return _status(f"Fjernede {document.title}.")
 
 

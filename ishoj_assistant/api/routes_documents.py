@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse
 
 from ishoj_assistant.api import uploads
-from ishoj_assistant.api.schemas import DocumentOut, DocumentsResponse, JobAccepted, JobStatus
+from ishoj_assistant.api.schemas import DocumentsResponse, JobAccepted, JobStatus
 from ishoj_assistant.api.security import require_admin, require_reader
 
 router = APIRouter(prefix="/api", tags=["dokumenter"])
@@ -69,13 +69,8 @@ def job_status(job_id: str, request: Request) -> JobStatus:
 
 @router.delete("/documents/{doc_id}", dependencies=[Depends(require_admin)], summary="Fjern et dokument")
 def delete_document(doc_id: str, request: Request) -> dict[str, str]:
-    context = request.app.state.context
-    document = context.store.document(doc_id)
-    if document is None or not context.store.remove_document(doc_id):
+    if uploads.remove_document(request.app.state.context, doc_id) is None:
         raise HTTPException(404, f"Intet dokument med id '{doc_id}'")
-    source = Path(document.source_path)
-    if uploads.uploads_dir(context).resolve() in source.parents:
-        source.unlink(missing_ok=True)
     return {"removed": doc_id}
 
 

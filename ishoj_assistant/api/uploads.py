@@ -19,6 +19,7 @@ from fastapi import UploadFile
 from ingest.loaders import SUPPORTED_SUFFIXES, UnreadableDocumentError, load_document
 from ingest.pipeline import file_hash
 from ishoj_assistant.context import AppContext
+from ishoj_assistant.models import DocumentInfo
 
 _READ_BLOCK = 1 << 20
 
@@ -128,3 +129,14 @@ def accept(staged: Path, name: str, context: AppContext) -> Path:
     final = uploads_dir(context) / name
     staged.replace(final)
     return final
+
+
+def remove_document(context: AppContext, doc_id: str) -> DocumentInfo | None:
+    """Remove a document from the index, and its file when it was uploaded (corpus files stay)."""
+    document = context.store.document(doc_id)
+    if document is None or not context.store.remove_document(doc_id):
+        return None
+    source = Path(document.source_path)
+    if uploads_dir(context).resolve() in source.parents:
+        source.unlink(missing_ok=True)
+    return document
