@@ -402,3 +402,31 @@ def test_serve_refuses_a_public_host_without_tokens(tmp_path: Path) -> None:
     output, _ = process.communicate(timeout=30)
     assert process.returncode == 2
     assert "Nægter at lytte på 0.0.0.0" in output
+
+
+def test_reindex_job_indexes_the_corpus_folder(tmp_path: Path, embedding_cache_dir: Path) -> None:
+    corpus = tmp_path / "corpus"
+    fact_pdf(corpus / "kolibrihuset-2031.pdf")
+    context = AppContext(make_settings(tmp_path / "data", embedding_cache_dir, corpus_dir=corpus))
+    with live_server(create_app(context)) as url, httpx.Client(base_url=url, timeout=60) as client:
+        accepted = client.post("/api/reindex")
+        assert accepted.status_code == 202
+        job = wait_for_job(client, accepted.json()["job_id"])
+        assert [(r["file"], r["status"]) for r in job["results"]] == [("kolibrihuset-2031.pdf", "indexed")]
+        assert [d["file"] for d in client.get("/api/documents").json()["documents"]] == ["kolibrihuset-2031.pdf"]
+
+
+class _FailingAssistant:
+    """An assistant whose backend breaks after the first piece (e.g. the LLM server went away)."""
+
+    def stream(self, question, history, mode, filters):  # type: ignore[no-untyped-def]
+        yield "Ishøj "
+        raise ConnectionError("LLM-serveren svarer ikke")
+
+
+def test_stream_reports_a_failure_as_an_error_event(tmp_path: Path, embedding_cache_dir: Path) -> None:
+    context = AppContext(make_settings(tmp_path / "data", embedding_cache_dir))
+    context.assistant = _FailingAssistant()  # type: ignore[assignment]
+    with live_server(create_app(context)) as url:
+        events = sse_events(httpx.post(f"{url}/api/ask/stream", json={"question": "Hvad?"}, timeout=30))
+    assert events == [("piece", "Ishøj "), ("error", {"detail": "Svaret kunne ikke laves: LLM-serveren svarer ikke"})]

@@ -8,23 +8,27 @@ document or a user is escaped in :mod:`ui.rendering` before it is shown.
 from __future__ import annotations
 
 import html
+import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import gradio as gr
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: never phone home
 
-from ingest.pipeline import STATUS_LABELS
-from ishoj_assistant.api import uploads
-from ishoj_assistant.api.jobs import runner_for
-from ishoj_assistant.api.schemas import check_text
-from ishoj_assistant.api.security import admin_refusal
-from ishoj_assistant.answering.export import draft_to_docx
-from ishoj_assistant.context import AppContext
-from ishoj_assistant.models import Answer, SearchFilters
-from ui.rendering import sources_html, text_html, type_label
+import gradio as gr  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
+
+from ingest.pipeline import STATUS_LABELS  # noqa: E402
+from ishoj_assistant.api import uploads  # noqa: E402
+from ishoj_assistant.api.jobs import runner_for  # noqa: E402
+from ishoj_assistant.api.schemas import check_text  # noqa: E402
+from ishoj_assistant.api.security import admin_refusal  # noqa: E402
+from ishoj_assistant.answering.export import draft_to_docx  # noqa: E402
+from ishoj_assistant.context import AppContext  # noqa: E402
+from ishoj_assistant.models import Answer, SearchFilters  # noqa: E402
+from ui.rendering import sources_html, text_html, type_label  # noqa: E402
 
 ALL = "Alle"
 MODES = {"Spørg": "answer", "Udkast til ansøgning": "draft"}
@@ -197,3 +201,15 @@ def build_ui(context: AppContext) -> gr.Blocks:
         delete_button.click(handlers.delete, [to_delete, token], delete_status).then(handlers.refresh, None, refresh_outputs)
         demo.load(handlers.refresh, None, refresh_outputs)
     return demo
+
+
+def mount_ui(api: FastAPI, context: AppContext) -> FastAPI:
+    """Mount the UI at / on the API app (which keeps /api and /docs).
+
+    With a reader token the UI asks for a token too (any user name), so it is
+    no back door around the API's access control.
+    """
+    settings = context.settings
+    tokens = {t for t in (settings.reader_token, settings.admin_token) if t}
+    auth: Callable[[str, str], bool] | None = (lambda _user, password: password in tokens) if settings.reader_token else None
+    return gr.mount_gradio_app(api, build_ui(context), path="/", auth=auth)

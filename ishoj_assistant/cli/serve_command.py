@@ -9,24 +9,21 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from ishoj_assistant.context import AppContext
 from ishoj_assistant.settings import get_settings
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
-def build_app(context: AppContext):  # type: ignore[no-untyped-def]
-    """The API under /api with the Gradio UI mounted at /."""
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    import gradio as gr
 
+def build_app(context: AppContext) -> "FastAPI":
+    """The API under /api with the Gradio UI mounted at / (ui.app keeps Gradio's analytics off)."""
     from ishoj_assistant.api import create_app
-    from ui.app import build_ui
+    from ui.app import mount_ui
 
-    settings = context.settings
-    tokens = {t for t in (settings.reader_token, settings.admin_token) if t}
-    # With a reader token the UI asks for it too (any user name), so it is no back door around the API.
-    auth = (lambda _user, password: password in tokens) if settings.reader_token else None
-    return gr.mount_gradio_app(create_app(context), build_ui(context), path="/", auth=auth)
+    return mount_ui(create_app(context), context)
 
 
 def ensure_index(context: AppContext) -> None:
