@@ -28,18 +28,6 @@ class AppContext:
     def store(self) -> ChunkStore:
         return ChunkStore(self.settings, self.embedder)
 
-    @cached_property
-    def retriever(self):  # type: ignore[no-untyped-def]
-        from ishoj_assistant.retrieval.dense import DenseRetriever
-
-        return DenseRetriever(self.store, self.embedder)
-
-    @cached_property
-    def assistant(self):  # type: ignore[no-untyped-def]
-        from ishoj_assistant.answering.assistant import Assistant
-
-        return Assistant(self.retriever)
-
     def indexer(self, progress_factory=None):  # type: ignore[no-untyped-def]
         """A new indexer; the progress factory makes a progress callback for N chunks."""
         from ingest.pipeline import Indexer
