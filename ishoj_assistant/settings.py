@@ -64,9 +64,9 @@ class Settings(BaseSettings):
     answer_min_coverage: float = Field(
         0.2, ge=0, le=1, description="Decline unless one sentence covers this IDF-weighted share of the question."
     )
-    answer_min_added: float = Field(0.15, ge=0, description="Score a further sentence needs to join an answer.")
-    answer_max_sentences: int = Field(3, ge=1, description="Sentences in a one-part answer.")
-    answer_extra_sentences: int = Field(2, ge=0, description="Extra sentences for list and multi-part questions.")
+    answer_min_added: float = Field(0.08, ge=0, description="Score a further sentence needs to join an answer.")
+    answer_max_sentences: int = Field(4, ge=1, description="Sentences in a one-part answer.")
+    answer_extra_sentences: int = Field(3, ge=0, description="Extra sentences for list and multi-part questions.")
     answer_number_boost: float = Field(0.15, ge=0, description="Bonus for a number, date or reason the question asks for.")
     answer_list_boost: float = Field(0.1, ge=0, description="Bonus for a list item when the question asks 'hvilke'.")
     answer_rank_penalty: float = Field(0.02, ge=0, description="Score lost per retrieval rank of the passage.")

@@ -36,9 +36,8 @@ class Assistant:
         self.settings = settings
         self.generative = generative
 
-    def retrieve(self, question: str, history: History, mode: Mode, filters: SearchFilters | None) -> list[Passage]:
-        """Passages for the question as understood in its conversation."""
-        query = standalone_query(question, history)
+    def retrieve(self, query: str, mode: Mode, filters: SearchFilters | None) -> list[Passage]:
+        """Passages for a standalone query; a draft request is searched by its topic words only."""
         if mode == "draft":
             query = topic_query(query) or query
         return self.retriever.search(query, self.settings.answer_passages, filters)
@@ -55,23 +54,25 @@ class Assistant:
         self, question: str, history: History = (), mode: Mode = "answer", filters: SearchFilters | None = None
     ) -> Iterator[str | Answer]:
         """Text pieces as they are ready, then the final :class:`Answer` with its citations."""
-        passages = self.retrieve(question, history, mode, filters)
+        query = standalone_query(question, history)
+        passages = self.retrieve(query, mode, filters)
         if mode == "answer" and self.generative is not None:
             try:
                 yield from self.generative.stream(question, history, passages)
                 return
             except Exception as exc:  # noqa: BLE001 - any client failure means "LLM unreachable"
                 log.warning("LLM unreachable, answering extractively: %s", exc)
-                final = self._extractive(question, passages, mode)
+                final = self._extractive(query, passages, mode)
                 final.warnings.append(FALLBACK_WARNING)
         else:
-            final = self._extractive(question, passages, mode)
+            final = self._extractive(query, passages, mode)
         yield from pieces(final)
         yield final
 
-    def _extractive(self, question: str, passages: Sequence[Passage], mode: Mode) -> Answer:
+    def _extractive(self, query: str, passages: Sequence[Passage], mode: Mode) -> Answer:
+        """Extractive answers score sentences against the standalone query, so follow-ups keep their topic."""
         build = draft_answer if mode == "draft" else extractive_answer
-        return build(question, passages, self.settings)
+        return build(query, passages, self.settings)
 
 
 def pieces(answer: Answer) -> Iterator[str]:

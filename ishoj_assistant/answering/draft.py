@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ishoj_assistant.answering.extractive import Candidate, QuestionProfile, Scorer, candidates, cite, declined, select
+from ishoj_assistant.answering.extractive import Candidate, QuestionProfile, Scorer, candidates, cite, declined
 from ishoj_assistant.danish import content_terms, normalise
 from ishoj_assistant.models import Answer, Passage
 from ishoj_assistant.settings import Settings
@@ -40,11 +40,11 @@ _DRAFT_WORDS = frozenset(content_terms(
 ))
 
 
-def requested_sections(request: str) -> list[Section]:
-    """The sections the request names, or all when it names none."""
+def requested_sections(request: str) -> tuple[list[Section], bool]:
+    """The sections the request names (True), or all sections (False) when it names none."""
     lowered = normalise(request)
     named = [s for s in SECTIONS if any(word in lowered for word in s.requested_by)]
-    return named or list(SECTIONS)
+    return (named, True) if named else (list(SECTIONS), False)
 
 
 def topic_query(request: str) -> str:
@@ -59,12 +59,15 @@ def draft_answer(request: str, passages: Sequence[Passage], settings: Settings) 
     if not pool or not profile.terms:
         return declined(passages, settings, mode="draft")
     scorer = Scorer(profile, pool, settings)
-    on_topic = [c for c in pool if scorer.coverage(c) >= settings.answer_min_coverage]
+    on_topic = [c for c in pool if scorer.paragraph_coverage(c) >= settings.answer_min_coverage]
     used: set[int] = set()
     paragraphs: list[tuple[str, list[Candidate]]] = []
-    for section in requested_sections(request):
+    sections, named = requested_sections(request)
+    per_section = settings.answer_max_sentences + (settings.answer_extra_sentences if named else 0)
+    for section in sections:
         fitting = [c for c in on_topic if id(c) not in used and c.terms & section.cues]
-        picked = select(scorer, fitting, settings.answer_max_sentences + settings.answer_extra_sentences)
+        fitting.sort(key=lambda c: scorer.score(c) + len(c.terms & section.cues) * settings.answer_list_boost, reverse=True)
+        picked = sorted(fitting[:per_section], key=lambda c: (c.rank, c.start))
         if picked:
             used.update(id(c) for c in picked)
             paragraphs.append((section.heading, picked))

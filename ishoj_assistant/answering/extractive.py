@@ -83,6 +83,7 @@ class Candidate:
     end: int
     terms: frozenset[str]
     inherited: frozenset[str]
+    paragraph: frozenset[str]
 
     @property
     def text(self) -> str:
@@ -103,6 +104,7 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     out: list[Candidate] = []
     for rank, passage in enumerate(passages):
         previous: frozenset[str] = frozenset()
+        paragraphs = _paragraph_terms(passage.text)
         for start, end in sentence_spans(passage.text):
             text = passage.text[start:end]
             terms = frozenset(content_terms(text))
@@ -113,8 +115,14 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
             if len(key) < 3 or key in seen:
                 continue
             seen.add(key)
-            out.append(Candidate(passage, rank, start, end, terms, inherited))
+            paragraph = paragraphs[passage.text.count("\n", 0, start)]
+            out.append(Candidate(passage, rank, start, end, terms, inherited, paragraph))
     return out
+
+
+def _paragraph_terms(text: str) -> list[frozenset[str]]:
+    """Content terms of each line: a line of extracted PDF text is one paragraph."""
+    return [frozenset(content_terms(line)) for line in text.split("\n")]
 
 
 def matches(term: str, sentence_terms: Iterable[str]) -> bool:
@@ -170,6 +178,11 @@ class Scorer:
     def coverage(self, candidate: Candidate, already: set[str] = frozenset()) -> float:  # type: ignore[assignment]
         """Share of the question's (IDF-weighted) terms this sentence adds."""
         return sum(self.idf[t] for t in self.covered(candidate) - already) / self.total
+
+    def paragraph_coverage(self, candidate: Candidate) -> float:
+        """Share of the question's terms in the sentence's whole paragraph: its topic, for drafts."""
+        terms = candidate.terms | candidate.paragraph
+        return sum(self.idf[t] for t in self.profile.terms if matches(t, terms)) / self.total
 
     def bonus(self, candidate: Candidate) -> float:
         """Reward for holding what the question type asks for, minus a rank penalty."""
