@@ -62,17 +62,18 @@ class Assistant:
                 return
             except Exception as exc:  # noqa: BLE001 - any client failure means "LLM unreachable"
                 log.warning("LLM unreachable, answering extractively: %s", exc)
-                final = self._extractive(query, passages, mode)
+                final = self._extractive(question, query, passages, mode)
                 final.warnings.append(FALLBACK_WARNING)
         else:
-            final = self._extractive(query, passages, mode)
+            final = self._extractive(question, query, passages, mode)
         yield from pieces(final)
         yield final
 
-    def _extractive(self, query: str, passages: Sequence[Passage], mode: Mode) -> Answer:
-        """Extractive answers score sentences against the standalone query, so follow-ups keep their topic."""
-        build = draft_answer if mode == "draft" else extractive_answer
-        return build(query, passages, self.settings)
+    def _extractive(self, question: str, query: str, passages: Sequence[Passage], mode: Mode) -> Answer:
+        """Sentences are scored against the standalone query, so follow-ups keep their topic."""
+        if mode == "draft":
+            return draft_answer(query, passages, self.settings)
+        return extractive_answer(query, passages, self.settings, focus=question if query != question else None)
 
 
 def pieces(answer: Answer) -> Iterator[str]:

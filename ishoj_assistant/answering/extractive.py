@@ -48,6 +48,7 @@ class QuestionProfile:
     """What a question asks about (stemmed terms) and what kind of answer it wants."""
 
     terms: tuple[str, ...]
+    focus: frozenset[str]
     wants_number: bool
     wants_amount: bool
     wants_date: bool
@@ -55,11 +56,13 @@ class QuestionProfile:
     wants_reason: bool
 
     @classmethod
-    def of(cls, question: str) -> "QuestionProfile":
-        lowered = " " + normalise(question)
+    def of(cls, question: str, focus: str | None = None) -> "QuestionProfile":
+        """The profile of a (standalone) question; ``focus`` is the follow-up the user actually typed."""
+        lowered = " " + normalise(focus or question)
         has = lambda cues: any(cue in lowered for cue in cues)  # noqa: E731
         return cls(
             terms=tuple(dict.fromkeys(content_terms(question))),
+            focus=frozenset(content_terms(focus)) if focus else frozenset(),
             wants_number=has(_NUMBER_CUES),
             wants_amount=has(_AMOUNT_CUES),
             wants_date=has(_DATE_CUES),
@@ -168,7 +171,10 @@ class Scorer:
     def __init__(self, profile: QuestionProfile, pool: Sequence[Candidate], settings: Settings):
         self.profile = profile
         self.settings = settings
-        self.idf = idf_weights(profile.terms, pool)
+        self.idf = {
+            t: w * (settings.answer_focus_weight if t in profile.focus else 1.0)
+            for t, w in idf_weights(profile.terms, pool).items()
+        }
         self.total = sum(self.idf.values()) or 1.0
 
     def covered(self, candidate: Candidate) -> set[str]:
@@ -251,9 +257,16 @@ def declined(passages: Sequence[Passage], settings: Settings, mode: str = "answe
     )
 
 
-def extractive_answer(question: str, passages: Sequence[Passage], settings: Settings) -> Answer:
-    """A cited, verbatim answer to the question, or a decline when the passages do not hold it."""
-    profile = QuestionProfile.of(question)
+def extractive_answer(
+    question: str, passages: Sequence[Passage], settings: Settings, focus: str | None = None
+) -> Answer:
+    """A cited, verbatim answer to the question, or a decline when the passages do not hold it.
+
+    For a follow-up, ``question`` is the standalone query and ``focus`` the
+    follow-up itself: its own words weigh more, and its wording decides what
+    kind of answer (number, date, reason) is wanted.
+    """
+    profile = QuestionProfile.of(question, focus)
     pool = candidates(passages)
     if not pool or not profile.terms:
         return declined(passages, settings)
