@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     answer_list_boost: float = Field(0.1, ge=0, description="Bonus for a list item when the question asks 'hvilke'.")
     answer_rank_penalty: float = Field(0.02, ge=0, description="Score lost per retrieval rank of the passage.")
     answer_focus_weight: float = Field(2.0, ge=1, description="Weight of a follow-up's own words over the history's.")
+    answer_context_weight: float = Field(0.5, ge=0, le=1, description="Weight of terms from the preceding sentence.")
+    answer_list_items: int = Field(6, ge=0, description="List items brought along by a lead-in ending in ':'.")
     answer_related: int = Field(3, ge=0, description="Passages offered as 'Måske relevant' on a decline.")
 
     # --- service -------------------------------------------------------------

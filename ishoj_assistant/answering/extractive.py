@@ -32,6 +32,8 @@ _MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|nov
 _DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTHS})\b", re.IGNORECASE)
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:kr\b|kroner|mio|mia)|kr\.?\s*\d", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+# "følgende initiativer: - Give ... - Videreudvikling ...": items run on in one line.
+_INLINE_LIST = re.compile(r":\s*[-•o*]\s.*\s[-•o*]\s")
 _REASON = re.compile(r"\b(?:skyldes|årsag\w*|grundet|fordi|pga|på grund af|derfor)\b", re.IGNORECASE)
 # A sentence opening with one of these continues its predecessor's topic.
 _BACK_REFERENCES = frozenset({"dette", "det", "denne", "disse", "årsagen", "heraf", "her", "de"})
@@ -86,6 +88,7 @@ class Candidate:
     end: int
     terms: frozenset[str]
     inherited: frozenset[str]
+    preceding: frozenset[str]
     paragraph: frozenset[str]
 
     @property
@@ -107,19 +110,22 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     out: list[Candidate] = []
     for rank, passage in enumerate(passages):
         previous: frozenset[str] = frozenset()
+        previous_end = -1
         paragraphs = _paragraph_terms(passage.text)
         for start, end in sentence_spans(passage.text):
             text = passage.text[start:end]
             terms = frozenset(content_terms(text))
             first = words(text)[:1]
+            same_paragraph = previous_end >= 0 and "\n" not in passage.text[previous_end:start]
             inherited = previous if first and first[0] in _BACK_REFERENCES else frozenset()
-            previous = terms
+            preceding = previous if same_paragraph else frozenset()
+            previous, previous_end = terms, end
             key = " ".join(words(text))
             if len(key) < 3 or key in seen:
                 continue
             seen.add(key)
             paragraph = paragraphs[passage.text.count("\n", 0, start)]
-            out.append(Candidate(passage, rank, start, end, terms, inherited, paragraph))
+            out.append(Candidate(passage, rank, start, end, terms, inherited, preceding, paragraph))
     return out
 
 
@@ -182,8 +188,16 @@ class Scorer:
         return own | {t for t in self.profile.terms if matches(t, candidate.inherited)}
 
     def coverage(self, candidate: Candidate, already: set[str] = frozenset()) -> float:  # type: ignore[assignment]
-        """Share of the question's (IDF-weighted) terms this sentence adds."""
-        return sum(self.idf[t] for t in self.covered(candidate) - already) / self.total
+        """Share of the question's (IDF-weighted) terms this sentence adds.
+
+        Terms of the preceding sentence in the same paragraph count at a
+        reduced weight: "Blandt andet anbefaling nr. 28 og 29" continues the
+        sentence that named the recommendations.
+        """
+        own = self.covered(candidate) - already
+        context = {t for t in self.profile.terms if matches(t, candidate.preceding)} - own - already
+        weight = self.settings.answer_context_weight
+        return (sum(self.idf[t] for t in own) + weight * sum(self.idf[t] for t in context)) / self.total
 
     def paragraph_coverage(self, candidate: Candidate) -> float:
         """Share of the question's terms in the sentence's whole paragraph: its topic, for drafts."""
@@ -207,8 +221,10 @@ class Scorer:
 
 
 def is_list_item(candidate: Candidate) -> bool:
-    """A line of its own without a final full stop, or one opened by a bullet or number."""
+    """A line of its own without a final full stop, one opened by a bullet or number, or an inline list."""
     text = candidate.text
+    if _INLINE_LIST.search(text):
+        return True
     line_start = candidate.start == 0 or candidate.passage.text[candidate.start - 1] == "\n"
     line_end = candidate.end >= len(candidate.passage.text) or candidate.passage.text[candidate.end] == "\n"
     return line_start and line_end and (not text.rstrip().endswith(".") or bool(re.match(r"[-•*\d]", text)))
@@ -227,7 +243,19 @@ def select(scorer: Scorer, pool: Sequence[Candidate], limit: int) -> list[Candid
         chosen.append(best)
         covered |= scorer.covered(best)
         remaining.remove(best)
-    return chosen
+    return _with_list_items(chosen, pool, scorer.settings.answer_list_items)
+
+
+def _with_list_items(chosen: list[Candidate], pool: Sequence[Candidate], limit: int) -> list[Candidate]:
+    """A chosen lead-in ending with a colon brings the list items that follow it in its passage."""
+    out: list[Candidate] = []
+    for candidate in chosen:
+        out.append(candidate)
+        if not candidate.text.rstrip().endswith(":"):
+            continue
+        following = [c for c in pool if c.passage is candidate.passage and c.start > candidate.start]
+        out.extend(c for c in following[:limit] if c not in chosen and c not in out)
+    return out
 
 
 def cite(picked: Sequence[Candidate], first: int = 1) -> list[Citation]:
