@@ -14,7 +14,7 @@ from typing import Literal
 
 from ishoj_assistant.answering.conversation import standalone_query
 from ishoj_assistant.answering.draft import draft_answer, topic_query
-from ishoj_assistant.answering.extractive import extractive_answer
+from ishoj_assistant.answering.extractive import extractive_answer, missing_anchor
 from ishoj_assistant.answering.generative import GenerativeAnswerer
 from ishoj_assistant.models import Answer, Passage, SearchFilters
 from ishoj_assistant.retrieval import Retriever
@@ -56,6 +56,10 @@ class Assistant:
         """Text pieces as they are ready, then the final :class:`Answer` with its citations."""
         query = standalone_query(question, history)
         passages = self.retrieve(query, mode, filters)
+        topic = missing_anchor(question, passages) if mode == "answer" else None
+        if topic:  # the question's own topic word may just rank low: look for it explicitly once
+            seen = {p.chunk.chunk_id for p in passages}
+            passages += [p for p in self.retriever.search(topic, self.settings.answer_passages, filters) if p.chunk.chunk_id not in seen]
         if mode == "answer" and self.generative is not None:
             try:
                 yield from self.generative.stream(question, history, passages)

@@ -24,7 +24,8 @@ from ishoj_assistant.settings import Settings
 
 # Question openings and the kind of content they ask for.
 _NUMBER_CUES = ("hvor mange", "hvor meget", "hvad koster", "hvor stor", "hvor stort", "hvor høj", "antal", "andel")
-_AMOUNT_CUES = ("hvad koster", "beløb", "budget", "kroner", " kr")
+_AMOUNT_WORDS = frozenset({"kr", "kroner", "koste", "koster", "kostede"})
+_AMOUNT_PREFIXES = ("beløb", "budget", "omkostning")
 _DATE_CUES = ("hvornår", "hvilket år", "hvor længe")
 _LIST_CUES = ("hvilke", "hvad gør", "hvordan")
 _REASON_CUES = ("hvorfor", "årsag", "skyldes")
@@ -66,7 +67,7 @@ class QuestionProfile:
             terms=tuple(dict.fromkeys(content_terms(question))),
             focus=frozenset(content_terms(focus)) if focus else frozenset(),
             wants_number=has(_NUMBER_CUES),
-            wants_amount=has(_AMOUNT_CUES),
+            wants_amount=any(w in _AMOUNT_WORDS or w.startswith(_AMOUNT_PREFIXES) for w in words(focus or question)),
             wants_date=has(_DATE_CUES),
             wants_list=has(_LIST_CUES),
             wants_reason=has(_REASON_CUES),
@@ -150,6 +151,15 @@ def matches(term: str, sentence_terms: Iterable[str]) -> bool:
 def _compound_heads(term: str) -> tuple[str, ...]:
     """Suffixes of a long compound that could be its head word."""
     return tuple(term[i:] for i in range(3, len(term) - _MIN_HEAD + 1)) if len(term) >= _MIN_HEAD + 3 else ()
+
+
+def missing_anchor(question: str, passages: Sequence[Passage]) -> str | None:
+    """The question's anchor term when no passage text or title mentions it."""
+    topic = anchor(content_terms(question))
+    if topic is None:
+        return None
+    found = any(matches(topic, content_terms(p.title + "\n" + p.text)) for p in passages)
+    return None if found else topic
 
 
 def anchor(terms: Sequence[str]) -> str | None:
@@ -300,8 +310,7 @@ def extractive_answer(
         return declined(passages, settings)
     scorer = Scorer(profile, pool, settings)
     best = max(pool, key=scorer.coverage)
-    topic = anchor(profile.terms)
-    if scorer.coverage(best) < settings.answer_min_coverage or (topic and not any(matches(topic, c.terms) for c in pool)):
+    if scorer.coverage(best) < settings.answer_min_coverage or missing_anchor(question, passages):
         return declined(passages, settings)
     limit = settings.answer_max_sentences + (settings.answer_extra_sentences if profile.parts > 1 or profile.wants_list else 0)
     picked = select(scorer, pool, limit)
