@@ -11,11 +11,11 @@ from pathlib import Path
 import docx
 import pytest
 
-from ishoj_assistant.answering.assistant import Assistant
+from ishoj_assistant.answering.assistant import FALLBACK_WARNING, Assistant
 from ishoj_assistant.answering.checker import DECLINE_TEXT
 from ishoj_assistant.answering.conversation import is_follow_up, standalone_query
 from ishoj_assistant.answering.export import draft_to_docx, draft_to_markdown
-from ishoj_assistant.answering.extractive import extractive_answer
+from ishoj_assistant.answering.extractive import QuestionProfile, extractive_answer
 from ishoj_assistant.cli import build_parser
 from ishoj_assistant.context import AppContext
 from ishoj_assistant.evaluation.answer_metrics import answer_metrics, citation_precision, fact_recall
@@ -193,3 +193,26 @@ def test_answer_metrics_score_recall_declines_and_citations() -> None:
     assert answer_metrics({"type": "unanswerable"}, good) == {"decline_accuracy": 0.0}
     assert answer_metrics({"type": "drafting", "answer_facts": ["43"]}, good)["draft_coverage"] == 1.0
     assert fact_recall(["Kærbo"], "omsorgscenteret kærbo") == 1.0
+
+
+class _UnreachableLLM:
+    """A generative answerer whose server is down."""
+
+    def stream(self, question, history, passages):  # type: ignore[no-untyped-def]
+        raise ConnectionError("connection refused")
+        yield  # pragma: no cover - makes this a generator
+
+
+def test_unreachable_llm_falls_back_to_extractive_with_a_warning(assistant: Assistant, corpus_context: AppContext) -> None:
+    question = "Hvor mange borgere er blevet udredt i kontinensklinikken i 2019?"
+    fallback = Assistant(assistant.retriever, corpus_context.settings, _UnreachableLLM()).answer(question)  # type: ignore[arg-type]
+    assert not fallback.declined and "43 borgere" in fallback.text
+    assert fallback.warnings == [FALLBACK_WARNING]
+
+
+def test_question_profile_reads_what_kind_of_answer_is_wanted() -> None:
+    assert QuestionProfile.of("Hvad koster hverdagstræningen?").wants_amount
+    assert not QuestionProfile.of("Hvilke felter satte vi kryds i?").wants_amount
+    assert QuestionProfile.of("Hvornår startede det?").wants_date
+    follow_up = QuestionProfile.of("boblberg brugere Er det over målsætningen?", focus="Er det over målsætningen?")
+    assert "målsætning" in follow_up.focus and "boblberg" not in follow_up.focus
