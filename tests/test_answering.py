@@ -80,7 +80,7 @@ def test_every_answer_sentence_is_verbatim_in_its_cited_passage(assistant: Assis
     assert answered >= len(items) // 2
 
 
-def test_unanswerable_question_declines_with_related_passages(assistant: Assistant, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unanswerable_question_declines_with_related_passages(assistant: Assistant) -> None:
     answer = assistant.answer("Hvornår åbner den nye demenslandsby i Ishøj?")
     assert answer.declined
     assert answer.text == DECLINE_TEXT
