@@ -8,10 +8,15 @@ command that only lists documents never loads the embedding model twice.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ishoj_assistant.embedding import CachedEmbedder, build_embedder
 from ishoj_assistant.settings import Settings, get_settings
 from ishoj_assistant.store import ChunkStore
+
+if TYPE_CHECKING:
+    from ishoj_assistant.answering.assistant import Assistant
+    from ishoj_assistant.retrieval import Retriever
 
 
 class AppContext:
@@ -27,6 +32,21 @@ class AppContext:
     @cached_property
     def store(self) -> ChunkStore:
         return ChunkStore(self.settings, self.embedder)
+
+    @cached_property
+    def retriever(self) -> "Retriever":
+        """Passage search; dense for now (the hybrid retriever replaces it at merge)."""
+        from ishoj_assistant.retrieval.dense import DenseRetriever
+
+        return DenseRetriever(self.store, self.embedder)
+
+    @cached_property
+    def assistant(self) -> "Assistant":
+        """Question answering and drafting over the retriever, generative when an LLM is configured."""
+        from ishoj_assistant.answering.assistant import Assistant
+        from ishoj_assistant.answering.generative import GenerativeAnswerer
+
+        return Assistant(self.retriever, self.settings, GenerativeAnswerer.from_settings(self.settings))
 
     def indexer(self, progress_factory=None):  # type: ignore[no-untyped-def]
         """A new indexer; the progress factory makes a progress callback for N chunks."""
