@@ -121,6 +121,18 @@ def test_embedder_mismatch_says_how_to_reindex(settings: Settings, folder: Path)
     assert "fake/tiny" in message and "ishoj-assistant reindex" in message and "dimension 8" in message
 
 
+def test_cli_reports_mismatch_and_reindex_fixes_it(tmp_path: Path, folder: Path, embedding_cache_dir: Path) -> None:
+    settings = make_settings(tmp_path / "tiny-data", embedding_cache_dir)
+    ChunkStore(settings, TinyEmbedder())  # an index built by another embedder
+    listing = run_cli(settings.data_dir, "documents")
+    assert listing.returncode == 2 and "fake/tiny" in listing.stderr and "reindex" in listing.stderr
+    assert "Traceback" not in listing.stderr
+    rebuilt = run_cli(settings.data_dir, "reindex", str(folder))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    listing = run_cli(settings.data_dir, "documents")
+    assert listing.returncode == 0 and "kost" in listing.stdout and "traening" in listing.stdout
+
+
 def _encrypted_pdf(source: Path, target: Path) -> Path:
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(source))
     writer.encrypt(user_password="hemmelig", algorithm="RC4-128")

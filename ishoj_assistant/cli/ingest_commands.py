@@ -9,7 +9,7 @@ from typing import Callable
 
 from ishoj_assistant.context import AppContext
 from ishoj_assistant.models import DOC_TYPE_LABELS
-from ishoj_assistant.store import EmbedderMismatchError, drop_collections
+from ishoj_assistant.store import ChunkStore, EmbedderMismatchError, drop_collections
 
 
 def _progress_bar(total: int) -> Callable[[int], None]:
@@ -30,6 +30,15 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     line = lambda r: "  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip()  # noqa: E731
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def _open_store() -> ChunkStore | None:
+    """The store, or None after printing why it cannot be opened (another embedder built it)."""
+    try:
+        return AppContext().store
+    except EmbedderMismatchError as exc:
+        print(f"Fejl: {exc}", file=sys.stderr)
+        return None
 
 
 def run_ingest(args: argparse.Namespace) -> int:
@@ -62,7 +71,10 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def run_documents(args: argparse.Namespace) -> int:
-    documents = AppContext().store.documents()
+    store = _open_store()
+    if store is None:
+        return 2
+    documents = store.documents()
     if not documents:
         print("Indekset er tomt. Kør `ishoj-assistant ingest` for at indeksere dokumenterne i corpus/.")
         return 0
@@ -75,7 +87,10 @@ def run_documents(args: argparse.Namespace) -> int:
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    if AppContext().store.remove_document(args.doc_id):
+    store = _open_store()
+    if store is None:
+        return 2
+    if store.remove_document(args.doc_id):
         print(f"Fjernede {args.doc_id} fra indekset.")
         return 0
     print(f"Fejl: intet dokument med id '{args.doc_id}' (se `ishoj-assistant documents`).", file=sys.stderr)
