@@ -12,7 +12,7 @@ import importlib
 import sys
 
 # Module names under ishoj_assistant.cli, in the order `--help` lists them.
-COMMAND_MODULES = ["ingest_commands"]
+COMMAND_MODULES = ["ingest_commands", "eval_command"]
 
 
 def build_parser() -> argparse.ArgumentParser:
