@@ -16,7 +16,7 @@ from ishoj_assistant.store import ChunkStore
 
 if TYPE_CHECKING:
     from ishoj_assistant.answering.assistant import Assistant
-    from ishoj_assistant.retrieval import Retriever
+    from ishoj_assistant.retrieval.hybrid import HybridRetriever
 
 
 class AppContext:
@@ -34,11 +34,20 @@ class AppContext:
         return ChunkStore(self.settings, self.embedder)
 
     @cached_property
-    def retriever(self) -> "Retriever":
-        """Passage search; dense for now (the hybrid retriever replaces it at merge)."""
+    def retriever(self) -> "HybridRetriever":
+        """Hybrid (bm25 + compound n-grams + dense) search over the store."""
         from ishoj_assistant.retrieval.dense import DenseRetriever
+        from ishoj_assistant.retrieval.hybrid import FusionWeights, HybridRetriever
+        from ishoj_assistant.retrieval.keyword import KeywordSearcher
 
-        return DenseRetriever(self.store, self.embedder)
+        s = self.settings
+        return HybridRetriever(
+            KeywordSearcher(s, self.store),
+            DenseRetriever(self.store, self.embedder),
+            FusionWeights.from_settings(s),
+            rrf_k=s.rrf_k,
+            candidates=s.candidates,
+        )
 
     @cached_property
     def assistant(self) -> "Assistant":
