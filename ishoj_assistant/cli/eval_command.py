@@ -1,4 +1,8 @@
-"""`eval`: retrieval metrics on a JSONL question set, per question type."""
+"""`eval`: retrieval and answer metrics on a JSONL question set, per question type.
+
+Follow-up items are searched with the same standalone query the assistant
+builds from the conversation, so the retrieval numbers measure what users get.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,15 @@ import sys
 from pathlib import Path
 
 from ishoj_assistant.context import AppContext
-from ishoj_assistant.evaluation.dataset import load_items
+from ishoj_assistant.answering.conversation import standalone_query
+from ishoj_assistant.evaluation.answer_metrics import answer_item_metrics
+from ishoj_assistant.evaluation.dataset import EvalItem, load_items
 from ishoj_assistant.evaluation.report import markdown_report, text_table
 from ishoj_assistant.evaluation.runner import run_evaluation
+
+
+def _assistant_query(item: EvalItem) -> str:
+    return standalone_query(item.question, item.history)
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -18,7 +28,13 @@ def run_eval(args: argparse.Namespace) -> int:
         print(f"Fejl: findes ikke: {args.set}", file=sys.stderr)
         return 2
     context = AppContext()
-    report = run_evaluation(load_items(args.set), context.retriever, context)
+    report = run_evaluation(
+        load_items(args.set),
+        context.retriever,
+        context,
+        query_builder=_assistant_query,
+        extra_metrics=[answer_item_metrics],
+    )
     print(text_table(report["summary"]))
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "eval.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -28,7 +44,7 @@ def run_eval(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("eval", help="Mål søgekvaliteten på et sæt spørgsmål (JSONL).")
+    parser = subparsers.add_parser("eval", help="Mål søge- og svarkvaliteten på et sæt spørgsmål (JSONL).")
     parser.add_argument("--set", type=Path, required=True, help="JSONL-fil med spørgsmål, evidens og kilder.")
     parser.add_argument("--out", type=Path, default=Path("docs"), help="Mappe til eval.json og eval.md.")
     parser.set_defaults(handler=run_eval)

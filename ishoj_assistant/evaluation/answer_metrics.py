@@ -9,12 +9,12 @@ so per-type averages only count items where it means something.
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 from ishoj_assistant.answering.checker import cited_numbers
 from ishoj_assistant.danish import normalise, words
+from ishoj_assistant.evaluation.dataset import EvalItem
 from ishoj_assistant.models import Answer
 from ishoj_assistant.sentences import MARKER_PATTERN
 
@@ -36,11 +36,11 @@ def answer_metrics(item: dict[str, Any], answer: Answer) -> dict[str, float]:
     return metrics
 
 
-def answer_item_metrics(item: dict[str, Any], context: Any) -> dict[str, float]:
+def answer_item_metrics(item: EvalItem, context: Any) -> dict[str, float]:
     """The runner's per-item metric: answer the item with the context's assistant and score it."""
-    mode = "draft" if item.get("type") == "drafting" else "answer"
-    answer = context.assistant.answer(item["question"], item.get("history", []), mode=mode)
-    return answer_metrics(item, answer)
+    mode = "draft" if item.type == "drafting" else "answer"
+    answer = context.assistant.answer(item.question, item.history, mode=mode)
+    return answer_metrics(item.raw, answer)
 
 
 def fact_recall(facts: list[str], text: str) -> float:
