@@ -43,10 +43,11 @@ def make_settings(data_dir: Path, cache_dir: Path, **overrides: object) -> Setti
     With ISHOJ_TEST_CHROMA_PORT set, the store is the Chroma server instead of an
     embedded database, each test in a collection of its own.
     """
-    data_dir.mkdir(parents=True, exist_ok=True)
-    link = data_dir / "cache"
-    if not link.exists():
-        link.symlink_to(cache_dir, target_is_directory=True)
+    (data_dir / "cache").mkdir(parents=True, exist_ok=True)
+    link = data_dir / "cache" / "embeddings.sqlite3"
+    if not link.is_symlink():
+        # Only the embedding cache is shared; keyword indexes stay per data directory.
+        link.symlink_to(cache_dir / "embeddings.sqlite3")
     values: dict[str, object] = {"data_dir": data_dir, "corpus_dir": SHIPPED_CORPUS}
     port = chroma_server_port()
     if port:

@@ -18,7 +18,7 @@ from typing import Iterator
 import httpx
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, make_settings
 from tests.live_server import free_port
 from tests.pdf_factory import Heading, Paragraph, make_pdf
 
@@ -58,9 +58,7 @@ def chroma_server(tmp_path: Path) -> Iterator[int]:
 
 
 def _serve(port: int, chroma_port: int, data_dir: Path, cache_dir: Path, corpus: Path) -> subprocess.Popen[bytes]:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    if not (data_dir / "cache").exists():
-        (data_dir / "cache").symlink_to(cache_dir, target_is_directory=True)
+    make_settings(data_dir, cache_dir)  # shares the session's embedding cache
     env = {
         **os.environ,
         "PYTHONPATH": str(PROJECT_ROOT),
