@@ -82,6 +82,9 @@ class ChunkStore:
             metadata={"hnsw:space": "cosine", "embedder": embedder.name, "dimension": embedder.dimension},
         )
         self._check_embedder()
+        # Writes made through this process: derived indexes refresh at once on
+        # a local change and only poll generation() for other processes' changes.
+        self.local_writes = 0
         self._manifest = self.client.get_or_create_collection(
             name=f"{settings.collection}_manifest",
             embedding_function=chroma_embedding_function(embedder),
@@ -157,6 +160,7 @@ class ChunkStore:
             embeddings=np.zeros((1, self.embedder.dimension), dtype=np.float32),
         )
         self._chunks.delete(where={"$and": [{"doc_id": info.doc_id}, {"doc_version": {"$ne": info.doc_version}}]})
+        self.local_writes += 1
 
     def _crash_point(self, point: str) -> None:
         """The crash-safety tests' hook (Settings.test_crash_point): die here like a power cut would."""
@@ -169,6 +173,7 @@ class ChunkStore:
             return False
         self._manifest.delete(ids=[doc_id])
         self._chunks.delete(where={"doc_id": doc_id})
+        self.local_writes += 1
         return True
 
     def repair(self) -> int:

@@ -9,6 +9,7 @@ import pytest
 from ishoj_assistant.context import AppContext
 from ishoj_assistant.models import SearchFilters
 from ishoj_assistant.retrieval.hybrid import HybridRetriever
+from ishoj_assistant.store import ChunkStore
 from ishoj_assistant.retrieval.keyword import KeywordSearcher
 
 FILLER = (
@@ -86,11 +87,21 @@ def test_keyword_index_is_cached_on_disk_by_generation(small_context: AppContext
 
 def test_refresh_interval_delays_noticing_changes(small_context: AppContext, tmp_path: Path) -> None:
     settings = small_context.settings.model_copy(update={"keyword_refresh_s": 3600.0})
-    searcher = KeywordSearcher(settings, small_context.store)
+    # A store object of its own stands for another API process sharing the same Chroma.
+    searcher = KeywordSearcher(settings, ChunkStore(settings, small_context.embedder))
     searcher.snapshot()
     new = write_doc(tmp_path / "later", "sent.txt", "Svømmehallen får nye omklædningsrum i 2025. " + FILLER * 3)
     small_context.indexer().ingest([new], remove_missing=False)
     assert searcher.search("bm25", "omklædningsrum") == []
+
+
+def test_a_change_made_through_the_same_store_is_seen_at_once(small_context: AppContext, tmp_path: Path) -> None:
+    settings = small_context.settings.model_copy(update={"keyword_refresh_s": 3600.0})
+    searcher = KeywordSearcher(settings, small_context.store)
+    searcher.snapshot()
+    new = write_doc(tmp_path / "now", "sent.txt", "Svømmehallen får nye omklædningsrum i 2025. " + FILLER * 3)
+    small_context.indexer().ingest([new], remove_missing=False)
+    assert [p.doc_id for p in searcher.search("bm25", "omklædningsrum")] == ["sent"]
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from docx import Document
@@ -39,7 +41,7 @@ def test_chat_streams_an_escaped_question_and_a_cited_answer(corpus_context: App
     ui = AssistantUI(corpus_context)
     updates = list(ui.respond(f"{HOSTILE} Hvad er værdighedsmilliarden?", [], [], "Spørg", "Alle", "Alle"))
     chat, history, sources, draft, box = updates[-1]
-    assert len(updates) > 2 and box == ""
+    assert len(updates) >= 2 and box == ""
     assert chat[0]["content"].startswith("&lt;script&gt;") and "<script" not in chat[1]["content"]
     assert [turn["role"] for turn in history] == ["user", "assistant"] and HOSTILE in history[0]["content"]
     assert "Kilder" in sources and "<mark>" in sources and draft["visible"] is False
@@ -50,7 +52,8 @@ def test_draft_mode_offers_a_docx_download(corpus_context: AppContext) -> None:
     *_, (chat, _, _, draft, _) = ui.respond("Skriv om indsatsen for ældre", [], [], "Udkast til ansøgning", "Strategi", "Alle")
     assert draft["visible"] is True
     text = "\n".join(p.text for p in Document(draft["value"]).paragraphs)
-    assert chat[-1]["content"].split(" [")[0][:30] in text
+    first_sentence = re.sub(r"<[^>]+>", "\n", chat[-1]["content"]).split("\n• ")[1].split(" [")[0]
+    assert first_sentence[:40] in text
 
 
 def test_empty_question_leaves_the_chat_unchanged(corpus_context: AppContext) -> None:

@@ -54,6 +54,7 @@ class Assistant:
         self, question: str, history: History = (), mode: Mode = "answer", filters: SearchFilters | None = None
     ) -> Iterator[str | Answer]:
         """Text pieces as they are ready, then the final :class:`Answer` with its citations."""
+        question = without_markup(question)
         query = standalone_query(question, history)
         passages = self.retrieve(query, mode, filters)
         topic = missing_anchor(question, passages) if mode == "answer" else None
@@ -78,6 +79,19 @@ class Assistant:
         if mode == "draft":
             return draft_answer(query, passages, self.settings)
         return extractive_answer(query, passages, self.settings, focus=question if query != question else None)
+
+
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]{0,500}>")
+
+
+def without_markup(question: str) -> str:
+    """The question as words: pasted HTML tags and scripts are noise, not search terms.
+
+    Users paste from web pages and e-mails; "<img src=...>" would otherwise
+    dilute the query and make the assistant decline a plain question.
+    """
+    return " ".join(_TAG.sub(" ", _SCRIPT.sub(" ", question)).split())
 
 
 def pieces(answer: Answer) -> Iterator[str]:

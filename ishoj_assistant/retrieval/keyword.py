@@ -91,6 +91,7 @@ class KeywordSearcher:
         self.analysers = _analysers(settings)
         self._snapshot: KeywordSnapshot | None = None
         self._checked_at = float("-inf")
+        self._seen_writes = -1
         self._lock = threading.Lock()
 
     @property
@@ -101,7 +102,9 @@ class KeywordSearcher:
         """The current snapshot, rebuilt or reloaded when the store's generation changed."""
         with self._lock:
             now = time.monotonic()
-            if self._snapshot is None or now - self._checked_at >= self.settings.keyword_refresh_s:
+            local_change = self._seen_writes != self.store.local_writes
+            if self._snapshot is None or local_change or now - self._checked_at >= self.settings.keyword_refresh_s:
+                self._seen_writes = self.store.local_writes
                 generation = self.store.generation()
                 self._checked_at = now
                 if self._snapshot is None or self._snapshot.generation != generation:
