@@ -119,10 +119,10 @@ def env_for(corpus_context: AppContext, monkeypatch: pytest.MonkeyPatch) -> Iter
 def test_eval_command_meets_hit_at_5_floor_on_shipped_corpus(env_for: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     dev_set = next(p for p in DEV_SETS if p.exists())
     assert main(["eval", "--set", str(dev_set), "--out", str(tmp_path)]) == 0
-    report = json.loads((tmp_path / "eval.json").read_text(encoding="utf-8"))
+    report = json.loads((tmp_path / "evaluation.json").read_text(encoding="utf-8"))
     overall = report["summary"]["overall"]
     assert overall["hit@5"] >= 0.9
     assert overall["mrr@10"] >= 0.8
     assert report["summary"]["multi_doc"]["coverage@5"] >= 0.66
     assert "overall" in capsys.readouterr().out
-    assert "| overall |" in (tmp_path / "eval.md").read_text(encoding="utf-8")
+    assert "| overall |" in (tmp_path / "evaluation.md").read_text(encoding="utf-8")

@@ -37,14 +37,14 @@ def run_eval(args: argparse.Namespace) -> int:
     )
     print(text_table(report["summary"]))
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "eval.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    (args.out / "eval.md").write_text(markdown_report(report, f"Evaluering: {args.set.name}"), encoding="utf-8")
-    print(f"\nSkrev {args.out / 'eval.json'} og {args.out / 'eval.md'}.")
+    (args.out / "evaluation.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    (args.out / "evaluation.md").write_text(markdown_report(report, f"Evaluering: {args.set.name}"), encoding="utf-8")
+    print(f"\nSkrev {args.out / 'evaluation.json'} og {args.out / 'evaluation.md'}.")
     return 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("eval", help="Mål søge- og svarkvaliteten på et sæt spørgsmål (JSONL).")
     parser.add_argument("--set", type=Path, required=True, help="JSONL-fil med spørgsmål, evidens og kilder.")
-    parser.add_argument("--out", type=Path, default=Path("docs"), help="Mappe til eval.json og eval.md.")
+    parser.add_argument("--out", type=Path, default=Path("docs"), help="Mappe til evaluation.json og evaluation.md.")
     parser.set_defaults(handler=run_eval)

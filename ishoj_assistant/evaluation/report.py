@@ -38,11 +38,30 @@ def markdown_table(summary: dict[str, dict[str, float]]) -> str:
 
 
 def markdown_report(report: dict[str, Any], title: str) -> str:
-    """eval.md: the summary table and the items that missed at 5."""
+    """evaluation.md: the summary table and the items that missed at 5."""
     misses = [r for r in report["items"] if r["metrics"].get("hit@5") == 0.0]
     parts = [f"# {title}", "", markdown_table(report["summary"]), ""]
     if misses:
         parts += ["## Spørgsmål uden træf i top 5", ""]
         parts += [f"- {r['id']} ({r['type']}): {r.get('query', '')}" for r in misses]
         parts.append("")
+    weak = [r for r in report["items"] if _answer_fell_short(r["metrics"])]
+    if weak:
+        parts += ["## Svar, der ikke nåede alle fakta eller afviste forkert", ""]
+        parts += [f"- {r['id']} ({r['type']}): {_answer_summary(r['metrics'])}" for r in weak]
+        parts.append("")
     return "\n".join(parts)
+
+
+def _answer_fell_short(metrics: dict[str, float]) -> bool:
+    return (
+        metrics.get("fact_recall", 1.0) < 1.0
+        or metrics.get("draft_coverage", 1.0) < 1.0
+        or metrics.get("false_decline") == 1.0
+        or metrics.get("decline_accuracy") == 0.0
+    )
+
+
+def _answer_summary(metrics: dict[str, float]) -> str:
+    names = ("fact_recall", "draft_coverage", "false_decline", "decline_accuracy")
+    return ", ".join(f"{name} {metrics[name]:.2f}" for name in names if name in metrics)
