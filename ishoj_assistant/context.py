@@ -8,10 +8,14 @@ command that only lists documents never loads the embedding model twice.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ishoj_assistant.embedding import CachedEmbedder, build_embedder
 from ishoj_assistant.settings import Settings, get_settings
 from ishoj_assistant.store import ChunkStore
+
+if TYPE_CHECKING:
+    from ishoj_assistant.retrieval.hybrid import HybridRetriever
 
 
 class AppContext:
@@ -27,6 +31,22 @@ class AppContext:
     @cached_property
     def store(self) -> ChunkStore:
         return ChunkStore(self.settings, self.embedder)
+
+    @cached_property
+    def retriever(self) -> "HybridRetriever":
+        """Hybrid (bm25 + compound n-grams + dense) search over the store."""
+        from ishoj_assistant.retrieval.dense import DenseRetriever
+        from ishoj_assistant.retrieval.hybrid import FusionWeights, HybridRetriever
+        from ishoj_assistant.retrieval.keyword import KeywordSearcher
+
+        s = self.settings
+        return HybridRetriever(
+            KeywordSearcher(s, self.store),
+            DenseRetriever(self.store, self.embedder),
+            FusionWeights.from_settings(s),
+            rrf_k=s.rrf_k,
+            candidates=s.candidates,
+        )
 
     def indexer(self, progress_factory=None):  # type: ignore[no-untyped-def]
         """A new indexer; the progress factory makes a progress callback for N chunks."""

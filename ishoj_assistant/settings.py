@@ -60,6 +60,17 @@ class Settings(BaseSettings):
         "('chunks_written' = new chunks stored, manifest not yet updated) to prove crash safety.",
     )
 
+    # --- retrieval -----------------------------------------------------------
+    keyword_refresh_s: float = Field(
+        2.0, ge=0, description="How often (s) keyword search re-checks the store for other processes' changes."
+    )
+    compound_ngram: int = Field(4, ge=3, le=8, description="Character n-gram length of the compound signal.")
+    weight_bm25: float = Field(1.0, ge=0, description="RRF weight of whole-stem bm25.")
+    weight_ngram: float = Field(1.5, ge=0, description="RRF weight of the compound n-gram bm25.")
+    weight_dense: float = Field(1.0, ge=0, description="RRF weight of dense (e5) search.")
+    rrf_k: int = Field(20, ge=1, description="Rank constant of reciprocal rank fusion.")
+    candidates: int = Field(50, ge=1, description="Candidates each signal contributes to the fusion.")
+
     # --- answering -----------------------------------------------------------
     llm_backend: Literal["none", "ollama", "openai"] = Field(
         "none", description="'none' answers extractively; 'ollama'/'openai' use a site LLM."

@@ -1,0 +1,117 @@
+"""Hybrid retrieval on real Chroma, the real embedder and real bm25 indexes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ishoj_assistant.context import AppContext
+from ishoj_assistant.models import SearchFilters
+from ishoj_assistant.retrieval.hybrid import HybridRetriever
+from ishoj_assistant.retrieval.keyword import KeywordSearcher
+
+FILLER = (
+    "Ishøj Kommune arbejder løbende med at udvikle tilbuddene til borgerne, og indsatsen "
+    "følges op med status til udvalget hvert halve år. "
+)
+
+NURSES = "Kommunen har i 2019 ansat to nye sygeplejerskerne til natteholdet i hjemmeplejen. " + FILLER * 3
+CLINIC = "Kontinensklinikken har haft 43 borgere i forløb, og ventetiden er faldet til tre uger. " + FILLER * 3
+GARDEN = "Haveselskabet har plantet frugttræer ved plejecentret, og beboerne høster æbler om efteråret. " + FILLER * 3
+
+
+def write_doc(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_context(tmp_path: Path, settings) -> AppContext:  # type: ignore[no-untyped-def]
+    """Three tiny documents indexed through the real Indexer; keyword refresh on every call."""
+    ctx = AppContext(settings.model_copy(update={"keyword_refresh_s": 0.0}))
+    docs = tmp_path / "docs"
+    for name, text in [("sygepleje.txt", NURSES), ("klinik.txt", CLINIC), ("have.txt", GARDEN)]:
+        write_doc(docs, name, text)
+    ctx.indexer().ingest([docs])
+    return ctx
+
+
+def test_context_builds_one_hybrid_retriever(small_context: AppContext) -> None:
+    assert isinstance(small_context.retriever, HybridRetriever)
+    assert small_context.retriever is small_context.retriever
+
+
+def test_inflected_query_is_stemmed_at_query_time(small_context: AppContext) -> None:
+    # The document says "sygeplejerskerne"; the singular form only matches after stemming.
+    hits = small_context.retriever.keyword.search("bm25", "Hvor mange sygeplejerske blev ansat?")
+    assert hits and hits[0].doc_id == "sygepleje"
+    assert "sygeplejerske " not in hits[0].text
+
+
+def test_query_of_only_danish_stopwords_finds_nothing_by_keyword(small_context: AppContext) -> None:
+    assert small_context.retriever.keyword.search("bm25", "hvad er det der og som") == []
+
+
+def test_compound_part_matches_through_ngram_signal(small_context: AppContext) -> None:
+    keyword = small_context.retriever.keyword
+    query = "Hvor mange borgere med inkontinens har været i forløb?"
+    assert all(p.doc_id != "klinik" for p in keyword.search("bm25", "inkontinens"))
+    assert keyword.search("ngram", query)[0].doc_id == "klinik"
+    assert small_context.retriever.search(query, k=1)[0].doc_id == "klinik"
+
+
+def test_keyword_index_follows_store_changes_without_restart(small_context: AppContext, tmp_path: Path) -> None:
+    retriever = small_context.retriever
+    query = "Hvor mange cykelhjelme er der uddelt?"
+    assert all(p.doc_id != "hjelme" for p in retriever.keyword.search("bm25", query))
+    new = write_doc(tmp_path / "more", "hjelme.txt", "Der er uddelt 200 cykelhjelme til skolebørn. " + FILLER * 3)
+    small_context.indexer().ingest([new], remove_missing=False)
+    assert retriever.keyword.search("bm25", query)[0].doc_id == "hjelme"
+    assert small_context.store.remove_document("hjelme")
+    assert all(p.doc_id != "hjelme" for p in retriever.search(query))
+
+
+def test_keyword_index_is_cached_on_disk_by_generation(small_context: AppContext) -> None:
+    searcher = small_context.retriever.keyword
+    generation = searcher.snapshot().generation
+    files = list(searcher.cache_dir.glob(f"keyword-*-{generation}.pkl"))
+    assert len(files) == 1
+    fresh = KeywordSearcher(small_context.settings, small_context.store)
+    assert fresh._load(generation) is not None
+    assert [p.doc_id for p in fresh.search("bm25", "frugttræer")] == ["have"]
+
+
+def test_refresh_interval_delays_noticing_changes(small_context: AppContext, tmp_path: Path) -> None:
+    settings = small_context.settings.model_copy(update={"keyword_refresh_s": 3600.0})
+    searcher = KeywordSearcher(settings, small_context.store)
+    searcher.snapshot()
+    new = write_doc(tmp_path / "later", "sent.txt", "Svømmehallen får nye omklædningsrum i 2025. " + FILLER * 3)
+    small_context.indexer().ingest([new], remove_missing=False)
+    assert searcher.search("bm25", "omklædningsrum") == []
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(doc_id="vaerdighedsmilliarden-status-2019"),
+        SearchFilters(doc_type="strategi"),
+        SearchFilters(year=2015),
+    ],
+)
+def test_filters_apply_to_every_signal(corpus_context: AppContext, filters: SearchFilters) -> None:
+    retriever = corpus_context.retriever
+    query = "Hvor mange borgere har deltaget i klippekortsordningen og træningen?"
+    rankings = retriever.rankings(query, filters)
+    assert set(rankings) == {"bm25", "ngram", "dense"}
+    for passages in [*rankings.values(), retriever.search(query, k=10, filters=filters)]:
+        assert passages
+        assert all(filters.matches(p.chunk) for p in passages)
+
+
+def test_unfiltered_search_spans_documents(corpus_context: AppContext) -> None:
+    hits = corpus_context.retriever.search("ældre borgere sundhed", k=20)
+    assert len({p.doc_id for p in hits}) >= 3
+    assert [p.score for p in hits] == sorted((p.score for p in hits), reverse=True)
