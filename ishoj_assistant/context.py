@@ -15,6 +15,7 @@ from ishoj_assistant.settings import Settings, get_settings
 from ishoj_assistant.store import ChunkStore
 
 if TYPE_CHECKING:
+    from ishoj_assistant.answering.assistant import Assistant
     from ishoj_assistant.retrieval.hybrid import HybridRetriever
 
 
@@ -47,6 +48,14 @@ class AppContext:
             rrf_k=s.rrf_k,
             candidates=s.candidates,
         )
+
+    @cached_property
+    def assistant(self) -> "Assistant":
+        """Question answering and drafting over the retriever, generative when an LLM is configured."""
+        from ishoj_assistant.answering.assistant import Assistant
+        from ishoj_assistant.answering.generative import GenerativeAnswerer
+
+        return Assistant(self.retriever, self.settings, GenerativeAnswerer.from_settings(self.settings))
 
     def indexer(self, progress_factory=None):  # type: ignore[no-untyped-def]
         """A new indexer; the progress factory makes a progress callback for N chunks."""

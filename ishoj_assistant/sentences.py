@@ -20,7 +20,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 # Abbreviations that do not end a sentence even before a capital ("bl.a. Ishøj").
 _ABBREVIATIONS = frozenset({
     "fx", "f.eks", "bl.a", "ca", "nr", "pr", "jf", "evt", "inkl", "ekskl", "dvs", "mht",
-    "vedr", "stk", "ift", "iht", "hhv", "tlf", "kl", "ang", "gl", "sml",
+    "vedr", "stk", "ift", "iht", "hhv", "tlf", "kl", "ang", "gl", "sml", "pt",
 })
 # Abbreviations that often end a sentence ("... 250.000 kr. Det ..."): they join
 # the next word only when it does not start with a capital ("kr. 500").

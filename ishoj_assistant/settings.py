@@ -79,6 +79,20 @@ class Settings(BaseSettings):
     llm_model: str = "llama3.1"
     llm_api_key: str | None = None
     llm_timeout_s: float = 120.0
+    answer_passages: int = Field(8, ge=1, description="Passages retrieved per question.")
+    answer_min_coverage: float = Field(
+        0.2, ge=0, le=1, description="Decline unless one sentence covers this IDF-weighted share of the question."
+    )
+    answer_min_added: float = Field(0.08, ge=0, description="Score a further sentence needs to join an answer.")
+    answer_max_sentences: int = Field(4, ge=1, description="Sentences in a one-part answer.")
+    answer_extra_sentences: int = Field(3, ge=0, description="Extra sentences for list and multi-part questions.")
+    answer_number_boost: float = Field(0.15, ge=0, description="Bonus for a number, date or reason the question asks for.")
+    answer_list_boost: float = Field(0.1, ge=0, description="Bonus for a list item when the question asks 'hvilke'.")
+    answer_rank_penalty: float = Field(0.02, ge=0, description="Score lost per retrieval rank of the passage.")
+    answer_focus_weight: float = Field(2.0, ge=1, description="Weight of a follow-up's own words over the history's.")
+    answer_context_weight: float = Field(0.5, ge=0, le=1, description="Weight of terms from the preceding sentence.")
+    answer_list_items: int = Field(6, ge=0, description="List items brought along by a lead-in ending in ':'.")
+    answer_related: int = Field(3, ge=0, description="Passages offered as 'Måske relevant' on a decline.")
 
     # --- service -------------------------------------------------------------
     host: str = "127.0.0.1"

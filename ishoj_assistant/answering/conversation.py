@@ -1,0 +1,50 @@
+"""Standalone search queries for follow-up questions, without an LLM.
+
+A follow-up such as "Og året efter – hvorfor gik det ned?" has no topic of
+its own: searching for it alone finds nothing useful. The topic lives in the
+previous turns, so a follow-up is searched together with their content words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ishoj_assistant.danish import STOPWORDS, content_terms, words
+
+History = Sequence[Mapping[str, str]]
+
+# Openings that continue the previous turn rather than start a new topic.
+_CONTINUATIONS = ("og ", "men ", "hvad med ", "hvad så med ", "så ", "også ")
+# Words that point back to something named earlier.
+_ANAPHORA = frozenset({"det", "den", "de", "dem", "der", "dette", "disse", "deres", "dens", "dets", "her", "heraf"})
+# A question with at most this many content words of its own is "short".
+_SHORT_CONTENT = 3
+# How many earlier user turns contribute their topic.
+_USER_TURNS = 2
+
+
+def is_follow_up(question: str, history: History) -> bool:
+    """Whether the question needs the history to be understood."""
+    if not any(turn.get("role") == "user" for turn in history):
+        return False
+    lowered = " ".join(words(question))
+    own_terms = content_terms(question)
+    if lowered.startswith(_CONTINUATIONS) or not own_terms:
+        return True
+    points_back = any(w in _ANAPHORA for w in words(question))
+    return points_back and len(own_terms) <= _SHORT_CONTENT
+
+
+def standalone_query(question: str, history: History) -> str:
+    """The question itself, or for a follow-up the question plus the earlier topic."""
+    if not is_follow_up(question, history):
+        return question
+    user_turns = [t["content"] for t in history if t.get("role") == "user"][-_USER_TURNS:]
+    assistant_turns = [t["content"] for t in history if t.get("role") == "assistant"][-1:]
+    context_words = [w for text in [*user_turns, *assistant_turns] for w in _content_words(text)]
+    return " ".join(dict.fromkeys([*context_words, question]))
+
+
+def _content_words(text: str) -> list[str]:
+    """Unstemmed content words, so the query stays readable and embeds naturally."""
+    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
