@@ -60,6 +60,17 @@ def make_pdf(path: Path, pages: list[list[Element]], title: str | None = None) -
     return path
 
 
+def make_scanned_pdf(path: Path) -> Path:
+    """A page with only a drawing, like a scan without a text layer."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_fill_color(120, 120, 120)
+    pdf.rect(20, 20, 150, 200, style="F")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
 def _write(pdf: FPDF, element: Element) -> None:
     width = pdf.w - pdf.l_margin - pdf.r_margin
     if isinstance(element, Heading):

@@ -22,7 +22,7 @@ from ishoj_assistant.api.security import InsecureBindError, check_bind
 from ishoj_assistant.context import AppContext
 from tests.conftest import PROJECT_ROOT, SHIPPED_CORPUS, make_settings
 from tests.live_server import free_port, live_server
-from tests.pdf_factory import Heading, Paragraph, make_pdf
+from tests.pdf_factory import Heading, Paragraph, make_pdf, make_scanned_pdf
 
 SEARCH_KEYS = {"doc_id", "title", "file", "page", "section", "text", "score"}
 CITATION_KEYS = {"n", "doc_id", "title", "file", "page", "quote"}
@@ -173,6 +173,7 @@ def test_ask_stream_sends_pieces_then_the_full_answer(api: httpx.Client) -> None
     [
         ("   ", "må ikke være tom"),
         ("x" * (MAX_QUESTION_CHARS + 1), "for lang"),
+        ("Hvad er status? " * 625, "for lang"),  # 10,000 characters, the size named in the issue
         ("Hvad er\x00 status?", "kontroltegn"),
         ("Hvad er\x1b[31m status?", "kontroltegn"),
     ],
@@ -254,6 +255,7 @@ def _encrypted_pdf(path: Path) -> bytes:
         ("side.pdf", lambda p: b"<!DOCTYPE html><html><body>Ikke en PDF</body></html>", 422, "HTML-side"),
         ("beskadiget.pdf", lambda p: b"%PDF-1.4\n1 0 obj <<>> garbage \xff\xfe", 422, "kan ikke indekseres"),
         ("krypteret.pdf", _encrypted_pdf, 422, "adgangskode"),
+        ("scannet.pdf", lambda p: make_scanned_pdf(p).read_bytes(), 422, "intet tekstlag"),
         ("../../etc/passwd.pdf", lambda p: b"%PDF-1.4", 400, "Ugyldigt filnavn"),
         ("..\\boot.pdf", lambda p: b"%PDF-1.4", 400, "Ugyldigt filnavn"),
         (".skjult.pdf", lambda p: b"%PDF-1.4", 400, "Ugyldigt filnavn"),

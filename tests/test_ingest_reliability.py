@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import pypdf
 import pytest
-from fpdf import FPDF
 
 from ingest.privacy import CPR_MASK
 from ishoj_assistant.context import AppContext
@@ -25,7 +24,7 @@ from ishoj_assistant.embedding import Embedder
 from ishoj_assistant.settings import Settings
 from ishoj_assistant.store import ChunkStore, EmbedderMismatchError
 from tests.conftest import PROJECT_ROOT, make_settings
-from tests.pdf_factory import Heading, Paragraph, make_pdf
+from tests.pdf_factory import Heading, Paragraph, make_pdf, make_scanned_pdf
 
 
 def note_pdf(path: Path, heading: str, sentence: str) -> Path:
@@ -140,16 +139,6 @@ def _encrypted_pdf(source: Path, target: Path) -> Path:
     return target
 
 
-def _scanned_pdf(path: Path) -> Path:
-    """A page with only a drawing, like a scan without a text layer."""
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_fill_color(120, 120, 120)
-    pdf.rect(20, 20, 150, 200, style="F")
-    pdf.output(str(path))
-    return path
-
-
 def _long_pdf(path: Path, pages: int) -> Path:
     sentence = "Side {n} beskriver indsatsen for ældre borgere i Ishøj."
     return make_pdf(path, [[Paragraph(sentence.format(n=n))] for n in range(1, pages + 1)], title="Årsrapport")
@@ -162,7 +151,7 @@ def test_bad_files_fail_alone_and_lose_nothing(settings: Settings, folder: Path,
     (bad / "beskadiget.pdf").write_bytes((bad / "kost.pdf").read_bytes()[:400])
     _encrypted_pdf(bad / "traening.pdf", bad / "hemmelig.pdf")
     (bad / "tom.pdf").write_bytes(b"")
-    _scanned_pdf(bad / "scannet.pdf")
+    make_scanned_pdf(bad / "scannet.pdf")
     (bad / "side.pdf").write_text("<!DOCTYPE html><html><body>Ikke fundet</body></html>", encoding="utf-8")
     (bad / "gammel.txt").write_bytes("Ældrerådet mødes på Ishøj Rådhus i næste måned.".encode("latin-1"))
     shutil.copy(bad / "kost.pdf", bad / "kost-kopi.pdf")
