@@ -216,3 +216,21 @@ def test_question_profile_reads_what_kind_of_answer_is_wanted() -> None:
     assert QuestionProfile.of("Hvornår startede det?").wants_date
     follow_up = QuestionProfile.of("boblberg brugere Er det over målsætningen?", focus="Er det over målsætningen?")
     assert "målsætning" in follow_up.focus and "boblberg" not in follow_up.focus
+
+
+def test_a_dette_sentence_brings_the_sentence_it_refers_to() -> None:
+    from ishoj_assistant.answering.extractive import extractive_answer
+    from ishoj_assistant.models import Chunk, Passage
+    from ishoj_assistant.settings import Settings
+
+    text = (
+        "Klippekortet blev indført i foråret. Kun 21 borgere har brugt ordningen indtil videre. "
+        "Dette skyldes den nye kvalitetsstandard for klippekortordningen."
+    )
+    chunk = Chunk("c1", "d1", "v1", text, "d1.pdf", "Status", "notat", 2019, 1, 1, "", 0, 0, 0)
+    answer = extractive_answer("Hvorfor skyldes det nye klippekortordningen?", [Passage(chunk, 1.0)], Settings())
+    quotes = [c.quote for c in answer.citations]
+    assert "Dette skyldes den nye kvalitetsstandard for klippekortordningen." in quotes
+    assert quotes.index("Kun 21 borgere har brugt ordningen indtil videre.") < quotes.index(
+        "Dette skyldes den nye kvalitetsstandard for klippekortordningen."
+    )

@@ -253,7 +253,24 @@ def select(scorer: Scorer, pool: Sequence[Candidate], limit: int) -> list[Candid
         chosen.append(best)
         covered |= scorer.covered(best)
         remaining.remove(best)
-    return _with_list_items(chosen, pool, scorer.settings.answer_list_items)
+    return _with_list_items(_with_antecedents(chosen, pool), pool, scorer.settings.answer_list_items)
+
+
+def _with_antecedents(chosen: list[Candidate], pool: Sequence[Candidate]) -> list[Candidate]:
+    """A chosen sentence opening with "Dette", "Disse" ... brings the sentence it refers back to.
+
+    "Dette skyldes ..." answers nothing on its own; its predecessor holds what "dette" is.
+    """
+    out: list[Candidate] = []
+    for candidate in chosen:
+        if candidate.inherited:
+            before = [c for c in pool if c.passage is candidate.passage and c.end <= candidate.start]
+            previous = max(before, key=lambda c: c.end, default=None)
+            if previous is not None and previous not in chosen and previous not in out:
+                out.append(previous)
+        if candidate not in out:
+            out.append(candidate)
+    return out
 
 
 def _with_list_items(chosen: list[Candidate], pool: Sequence[Candidate], limit: int) -> list[Candidate]:
