@@ -95,7 +95,7 @@ def test_healthz_reports_index_size_embedder_and_store_mode(api: httpx.Client, c
         "chunks": corpus_context.store.count(),
         "documents": 5,
         "embedder": corpus_context.embedder.name,
-        "store_mode": "embedded",
+        "store_mode": corpus_context.settings.store_mode,
     }
     assert health["chunks"] > 5
 
