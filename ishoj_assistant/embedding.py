@@ -214,6 +214,7 @@ class CachedEmbedder(Embedder):
             self._db.commit()
 
     def _embed_passage_batch(self, texts: list[str]) -> np.ndarray:
+        """A batch goes through the cache like any other call."""
         return self.embed_passages(texts)
 
     def embed_passages(
@@ -225,11 +226,11 @@ class CachedEmbedder(Embedder):
         """Embed only the texts not cached yet; progress counts those only."""
         keys = [self._key(t) for t in texts]
         cached = self._lookup(keys)
-        missing = sorted({i for i, k in enumerate(keys) if k not in cached}, key=lambda i: i)
-        unique_missing: dict[str, int] = {}
-        for i in missing:
-            unique_missing.setdefault(keys[i], i)
-        self.hits += len(texts) - len(missing)
+        unique_missing: dict[str, int] = {}  # key -> first index of a text to embed
+        for i, key in enumerate(keys):
+            if key not in cached:
+                unique_missing.setdefault(key, i)
+        self.hits += sum(key in cached for key in keys)
         self.misses += len(unique_missing)
         if unique_missing:
             order = list(unique_missing.values())
