@@ -45,10 +45,25 @@ def words(text: str) -> list[str]:
     return out
 
 
+# Nouns whose plural changes the vowel, which Snowball leaves apart from the
+# singular ("tænderne" would never meet "tandpleje"): plural forms -> singular.
+_IRREGULAR_PLURALS = {
+    form: singular
+    for singular, forms in {
+        "tand": ("tænder", "tænderne"), "hånd": ("hænder", "hænderne"), "fod": ("fødder", "fødderne"),
+        "bog": ("bøger", "bøgerne"), "mand": ("mænd", "mændene"), "barn": ("børn", "børnene"),
+        "bonde": ("bønder", "bønderne"), "nat": ("nætter", "nætterne"), "datter": ("døtre", "døtrene"),
+        "mor": ("mødre", "mødrene"), "far": ("fædre", "fædrene"), "bror": ("brødre", "brødrene"),
+        "ko": ("køer", "køerne"), "gås": ("gæs", "gæssene"), "stang": ("stænger", "stængerne"),
+    }.items()
+    for form in forms
+}
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Danish Snowball stem of one lower-cased word."""
-    return _stemmer.stemWord(word)
+    """Danish Snowball stem of one lower-cased word, irregular plurals first brought to their singular."""
+    return _stemmer.stemWord(_IRREGULAR_PLURALS.get(word, word))
 
 
 def content_terms(text: str) -> list[str]:

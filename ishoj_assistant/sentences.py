@@ -16,6 +16,9 @@ MARKER_PATTERN = r"\[\s*\d+(?:\s*[,;\-–]\s*\d+)*\s*\]"
 _SENTENCE_END = re.compile(rf"[.!?]+(?:\s*{MARKER_PATTERN})*(?=\s|$)")
 _LAST_TOKEN = re.compile(r"[\w.]+$")
 _LETTER = re.compile(r"[^\W\d_]")
+# A numbered list run into one line by PDF extraction: "... borgere 2. Flere ...".
+_INLINE_ITEM_NUMBER = re.compile(r"(?<=[^\W\d_]) \d{1,2}$")
+_INLINE_ITEM = re.compile(r"(?<=[^\W\d_]) (\d{1,2})\.\s+(?=[A-ZÆØÅ])")
 
 # Abbreviations that do not end a sentence even before a capital ("bl.a. Ishøj").
 _ABBREVIATIONS = frozenset({
@@ -45,13 +48,33 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _line_spans(line: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = _skip_space(line, 0)
+    items = _inline_items(line)
     for end in _SENTENCE_END.finditer(line):
-        if _ends_sentence(line[start:end.start()], line[end.end():]):
+        before, after = line[start:end.start()], line[end.end():]
+        item = _INLINE_ITEM_NUMBER.search(before)
+        if item and start + item.start() + 1 in items:  # "... borgere 2. Flere borgere ...": item 2 starts here
+            spans.append((start, start + item.start()))
+            start = start + item.start() + 1
+        elif _ends_sentence(before, after):
             spans.append((start, end.end()))
             start = _skip_space(line, end.end())
     if line[start:].strip():
         spans.append((start, len(line.rstrip())))
     return spans
+
+
+def _inline_items(line: str) -> set[int]:
+    """Where the items of a numbered list run into one line start: only numbers in sequence count.
+
+    "borgere 2. Flere ... aktive 3. Flere" is a list; a lone "var 12. Det"
+    ends a sentence with a number and must stay whole.
+    """
+    found = [(m.start() + 1, int(m.group(1))) for m in _INLINE_ITEM.finditer(line)]
+    starts: set[int] = set()
+    for (pos, number), (next_pos, next_number) in zip(found, found[1:]):
+        if next_number == number + 1:
+            starts.update((pos, next_pos))
+    return starts
 
 
 def _skip_space(line: str, i: int) -> int:

@@ -84,6 +84,9 @@ class Settings(BaseSettings):
         0.2, ge=0, le=1, description="Decline unless one sentence covers this IDF-weighted share of the question."
     )
     answer_min_added: float = Field(0.08, ge=0, description="Score a further sentence needs to join an answer.")
+    answer_extra_ratio: float = Field(
+        0.7, ge=0, description="A sentence beyond each question part's best joins only at this share of the best score."
+    )
     answer_max_sentences: int = Field(4, ge=1, description="Sentences in a one-part answer.")
     answer_extra_sentences: int = Field(3, ge=0, description="Extra sentences for list and multi-part questions.")
     answer_number_boost: float = Field(0.15, ge=0, description="Bonus for a number, date or reason the question asks for.")

@@ -156,6 +156,9 @@ class _ListRetriever:
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Passage]:
         return self.passages[:k]
 
+    def term_rarity(self, stems):  # type: ignore[no-untyped-def]
+        return {}  # no index: the answer weighs terms by the passages alone
+
 
 def test_hostile_document_text_changes_nothing(assistant: Assistant, corpus_context: AppContext) -> None:
     question = "Hvor mange borgere er blevet udredt i kontinensklinikken i 2019?"

@@ -16,6 +16,7 @@ from ishoj_assistant.answering.conversation import standalone_query
 from ishoj_assistant.answering.draft import draft_answer, topic_query
 from ishoj_assistant.answering.extractive import extractive_answer, missing_anchor
 from ishoj_assistant.answering.generative import GenerativeAnswerer
+from ishoj_assistant.answering.matching import question_terms
 from ishoj_assistant.models import Answer, Passage, SearchFilters
 from ishoj_assistant.retrieval import Retriever
 from ishoj_assistant.settings import Settings
@@ -76,9 +77,11 @@ class Assistant:
 
     def _extractive(self, question: str, query: str, passages: Sequence[Passage], mode: Mode) -> Answer:
         """Sentences are scored against the standalone query, so follow-ups keep their topic."""
+        rarity = self.retriever.term_rarity(t.stem for t in question_terms(query))
         if mode == "draft":
-            return draft_answer(query, passages, self.settings)
-        return extractive_answer(query, passages, self.settings, focus=question if query != question else None)
+            return draft_answer(query, passages, self.settings, rarity)
+        focus = question if query != question else None
+        return extractive_answer(query, passages, self.settings, focus=focus, rarity=rarity)
 
 
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)

@@ -8,10 +8,12 @@ sources hold sentences for it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ishoj_assistant.answering.extractive import Candidate, QuestionProfile, Scorer, candidates, cite, declined
+from ishoj_assistant.answering.candidates import Candidate, Kind, candidates
+from ishoj_assistant.answering.extractive import Scorer, cite, declined, passage_vocabulary
+from ishoj_assistant.answering.question import QuestionProfile
 from ishoj_assistant.danish import content_terms, normalise
 from ishoj_assistant.models import Answer, Passage
 from ishoj_assistant.settings import Settings
@@ -52,21 +54,24 @@ def topic_query(request: str) -> str:
     return " ".join(t for t in content_terms(request) if t not in _DRAFT_WORDS)
 
 
-def draft_answer(request: str, passages: Sequence[Passage], settings: Settings) -> Answer:
+def draft_answer(
+    request: str, passages: Sequence[Passage], settings: Settings, rarity: Mapping[str, float] | None = None
+) -> Answer:
     """A draft with one paragraph of cited sentences per supported section, or a decline."""
     pool = candidates(passages)
-    profile = QuestionProfile.of(topic_query(request))
+    topic = topic_query(request)
+    profile = QuestionProfile.of(topic)
     if not pool or not profile.terms:
         return declined(passages, settings, mode="draft")
-    scorer = Scorer(profile, pool, settings)
-    on_topic = [c for c in pool if scorer.paragraph_coverage(c) >= settings.answer_min_coverage]
+    scorer = Scorer(profile, pool, passage_vocabulary(topic, passages), settings, rarity)
+    on_topic = [c for c in pool if c.kind is not Kind.HEADING and scorer.topic_coverage(c) >= settings.answer_min_coverage]
     used: set[int] = set()
     paragraphs: list[tuple[str, list[Candidate]]] = []
     sections, named = requested_sections(request)
     per_section = settings.answer_max_sentences + (settings.answer_extra_sentences if named else 0)
     for section in sections:
-        fitting = [c for c in on_topic if id(c) not in used and c.terms & section.cues]
-        fitting.sort(key=lambda c: scorer.score(c) + len(c.terms & section.cues) * settings.answer_list_boost, reverse=True)
+        fitting = [c for c in on_topic if id(c) not in used and c.terms.stems & section.cues]
+        fitting.sort(key=lambda c: scorer.score(c) + len(c.terms.stems & section.cues) * settings.answer_list_boost, reverse=True)
         picked = sorted(fitting[:per_section], key=lambda c: (c.rank, c.start))
         if picked:
             used.update(id(c) for c in picked)

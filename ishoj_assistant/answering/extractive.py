@@ -1,259 +1,325 @@
 """Extractive answers: verbatim, cited sentences picked from the retrieved passages.
 
 No generative model is installed, so an answer is built only from sentences
-and list items that stand in the sources word for word. Each is scored by how
-much of the question's distinctive vocabulary it covers (rare terms weigh
-more), by whether it holds what the question type asks for (a number, a date,
-a reason, a list item) and by its passage's retrieval rank. When even the best
-sentence covers too little of the question, the answer declines: a wrong or
-unsupported answer is worse than none.
+and list items that stand in the sources word for word. Each part of the
+question gets the sentence that covers most of its distinctive vocabulary
+(rare terms weigh more; terms of the sentence's heading and predecessor count
+at a reduced weight) and holds what the part asks for (a count, an amount, a
+date, a reason, a list item). Further sentences join only when they are
+nearly as good. When nothing covers enough of the question, or the only
+matches merely restate it, the answer declines: a wrong or unsupported answer
+is worse than none.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 
+from ishoj_assistant.answering.candidates import Candidate, Kind, candidates, distinct, text_key
 from ishoj_assistant.answering.checker import DECLINE_TEXT
-from ishoj_assistant.danish import content_terms, normalise, words
+from ishoj_assistant.answering.matching import Term, TermSet, Vocabulary, mentions, mentions_head, question_terms
+from ishoj_assistant.answering.question import QuestionPart, QuestionProfile
+from ishoj_assistant.danish import numbers
 from ishoj_assistant.models import Answer, Citation, Passage
-from ishoj_assistant.sentences import sentence_spans
 from ishoj_assistant.settings import Settings
 
-# Question openings and the kind of content they ask for.
-_NUMBER_CUES = ("hvor mange", "hvor meget", "hvad koster", "hvor stor", "hvor stort", "hvor høj", "antal", "andel")
-_AMOUNT_WORDS = frozenset({"kr", "kroner", "koste", "koster", "kostede"})
-_AMOUNT_PREFIXES = ("beløb", "budget", "omkostning")
-_DATE_CUES = ("hvornår", "hvilket år", "hvor længe")
-_LIST_CUES = ("hvilke", "hvad gør", "hvordan")
-_REASON_CUES = ("hvorfor", "årsag", "skyldes")
 _MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
-_DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTHS})\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DATE = re.compile(
+    rf"\b(?:19|20)\d\d\b|\b(?:{_MONTHS})\b|\b(?:\d+|et|to|tre|fire|fem|seks)\s+(?:år|måneder|uger)\b", re.IGNORECASE
+)
+_DURATION = re.compile(r"\b\d+\s+(?:år|måneder|måned|uger|uge|dage|timer)\b", re.IGNORECASE)
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:kr\b|kroner|mio|mia)|kr\.?\s*\d", re.IGNORECASE)
-_DIGIT = re.compile(r"\d")
-# "følgende initiativer: - Give ... - Videreudvikling ...": items run on in one line.
-_INLINE_LIST = re.compile(r":\s*[-•o*]\s.*\s[-•o*]\s")
-_REASON = re.compile(r"\b(?:skyldes|årsag\w*|grundet|fordi|pga|på grund af|derfor)\b", re.IGNORECASE)
-# A sentence opening with one of these continues its predecessor's topic.
-_BACK_REFERENCES = frozenset({"dette", "det", "denne", "disse", "årsagen", "heraf", "her", "de"})
-# Compound matching: a query term found inside a longer sentence word
-# ("træning" in "hverdagstræning") counts when it is at least this long.
-_MIN_COMPOUND = 4
-# Shortest compound head that counts ("medarbejd"), and shortest anchor term.
-_MIN_HEAD = 6
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_REASON = re.compile(r"\b(?:skyldes(?! ikke)|årsag\w*|grundet|fordi|pga|på grund af|derfor)\b", re.IGNORECASE)
+# The question's most specific term is its longest compound, when one is this long.
 _MIN_ANCHOR = 10
+# Sentences of a prose section given when its heading answers the question.
+_SECTION_SENTENCES = 2
+# A sentence restates the question when less than this share of its content is new.
+_MIN_NOVELTY = 0.4
 
 
-@dataclass(frozen=True)
-class QuestionProfile:
-    """What a question asks about (stemmed terms) and what kind of answer it wants."""
-
-    terms: tuple[str, ...]
-    focus: frozenset[str]
-    wants_number: bool
-    wants_amount: bool
-    wants_date: bool
-    wants_list: bool
-    wants_reason: bool
-
-    @classmethod
-    def of(cls, question: str, focus: str | None = None) -> "QuestionProfile":
-        """The profile of a (standalone) question; ``focus`` is the follow-up the user actually typed."""
-        lowered = " " + normalise(focus or question)
-        has = lambda cues: any(cue in lowered for cue in cues)  # noqa: E731
-        return cls(
-            terms=tuple(dict.fromkeys(content_terms(question))),
-            focus=frozenset(content_terms(focus)) if focus else frozenset(),
-            wants_number=has(_NUMBER_CUES),
-            wants_amount=any(w in _AMOUNT_WORDS or w.startswith(_AMOUNT_PREFIXES) for w in words(focus or question)),
-            wants_date=has(_DATE_CUES),
-            wants_list=has(_LIST_CUES),
-            wants_reason=has(_REASON_CUES),
-        )
-
-    @property
-    def parts(self) -> int:
-        """Rough number of sub-questions: each asks for its own evidence."""
-        return 1 + sum((self.wants_number, self.wants_date, self.wants_reason, self.wants_list)) // 2
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One sentence or list item of a retrieved passage."""
-
-    passage: Passage
-    rank: int
-    start: int
-    end: int
-    terms: frozenset[str]
-    inherited: frozenset[str]
-    preceding: frozenset[str]
-    paragraph: frozenset[str]
-
-    @property
-    def text(self) -> str:
-        return self.passage.text[self.start : self.end]
-
-    @property
-    def page(self) -> int:
-        """The page the sentence is on: the chunk's last page holds its last ``char_end`` characters."""
-        chunk = self.passage.chunk
-        if chunk.page_end > chunk.page_start and self.start >= len(chunk.text) - chunk.char_end:
-            return chunk.page_end
-        return chunk.page_start
-
-
-def candidates(passages: Sequence[Passage]) -> list[Candidate]:
-    """Every distinct sentence of the passages, first occurrence (best rank) kept."""
-    seen: set[str] = set()
-    out: list[Candidate] = []
-    for rank, passage in enumerate(passages):
-        previous: frozenset[str] = frozenset()
-        previous_end = -1
-        paragraphs = _paragraph_terms(passage.text)
-        for start, end in sentence_spans(passage.text):
-            text = passage.text[start:end]
-            terms = frozenset(content_terms(text))
-            first = words(text)[:1]
-            same_paragraph = previous_end >= 0 and "\n" not in passage.text[previous_end:start]
-            inherited = previous if first and first[0] in _BACK_REFERENCES else frozenset()
-            preceding = previous if same_paragraph else frozenset()
-            previous, previous_end = terms, end
-            key = " ".join(words(text))
-            if len(key) < 3 or key in seen:
-                continue
-            seen.add(key)
-            paragraph = paragraphs[passage.text.count("\n", 0, start)]
-            out.append(Candidate(passage, rank, start, end, terms, inherited, preceding, paragraph))
-    return out
-
-
-def _paragraph_terms(text: str) -> list[frozenset[str]]:
-    """Content terms of each line: a line of extracted PDF text is one paragraph."""
-    return [frozenset(content_terms(line)) for line in text.split("\n")]
-
-
-def matches(term: str, sentence_terms: Iterable[str]) -> bool:
-    """A query term occurs as a word, inside a compound, or by its compound head.
-
-    Danish compounds are head-final: "kontaktmedarbejder" is a kind of
-    "medarbejder", so a sentence about the head word still answers.
-    """
-    heads = _compound_heads(term)
-    for t in sentence_terms:
-        if t == term or (len(term) >= _MIN_COMPOUND and term in t) or any(h in t for h in heads):
-            return True
-    return False
-
-
-def _compound_heads(term: str) -> tuple[str, ...]:
-    """Suffixes of a long compound that could be its head word."""
-    return tuple(term[i:] for i in range(3, len(term) - _MIN_HEAD + 1)) if len(term) >= _MIN_HEAD + 3 else ()
-
-
-def missing_anchor(question: str, passages: Sequence[Passage]) -> str | None:
-    """The question's anchor term when no passage text or title mentions it."""
-    topic = anchor(content_terms(question))
-    if topic is None:
-        return None
-    found = any(matches(topic, content_terms(p.title + "\n" + p.text)) for p in passages)
-    return None if found else topic
-
-
-def anchor(terms: Sequence[str]) -> str | None:
-    """The question's most specific term: its longest compound, if it has one.
-
-    Long compounds ("demenslandsby", "kontanthjælpsmodtager") name the topic;
-    when the retrieved text never mentions it, the documents are about
-    something near the question, not the question itself.
-    """
-    longest = max(terms, key=len, default="")
-    return longest if len(longest) >= _MIN_ANCHOR else None
-
-
-def idf_weights(terms: Sequence[str], pool: Sequence[Candidate]) -> dict[str, float]:
-    """Inverse frequency of each query term among the candidate sentences: rare terms are distinctive."""
-    n = len(pool)
-    return {
-        t: math.log((n + 1) / (1 + sum(matches(t, c.terms | c.inherited) for c in pool))) + 1.0 for t in terms
-    }
+def counts(text: str, asked: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    """Numbers that can answer "hvor mange": not years, ordinals ("1. maj"), list numbers, amounts of money,
+    durations, or numbers the question gave."""
+    found = []
+    measures = [m.span() for m in itertools.chain(_AMOUNT.finditer(text), _DURATION.finditer(text))]
+    for match in _NUMBER.finditer(text):
+        if any(start <= match.start() < end for start, end in measures):
+            continue
+        rest = text[match.end() : match.end() + 3]
+        enumerator = rest.startswith(".") and not text[: match.start()].strip(" •-")
+        if _YEAR.fullmatch(match.group()) or enumerator or re.match(r"\.\s[a-zæøå]", rest):
+            continue
+        if numbers(match.group()) <= asked:
+            continue
+        found.append(match.group())
+    return found
 
 
 class Scorer:
-    """Scores candidate sentences against one question."""
+    """Scores candidate sentences against one question.
 
-    def __init__(self, profile: QuestionProfile, pool: Sequence[Candidate], settings: Settings):
+    A term weighs by its rarity in the whole index when the retriever knows
+    it: among the retrieved passages the question's topic ("klippekort") is
+    common by construction and a passing word ("første") rare, so rarity
+    within them alone would weigh the wrong words. Which question terms each
+    candidate mentions, itself or through its context, is worked out once;
+    every score after that is set arithmetic.
+    """
+
+    def __init__(
+        self,
+        profile: QuestionProfile,
+        pool: Sequence[Candidate],
+        vocabulary: Vocabulary,
+        settings: Settings,
+        rarity: Mapping[str, float] | None = None,
+    ):
         self.profile = profile
+        self.pool = pool
         self.settings = settings
+        self._asked = numbers(" ".join(t.word for t in profile.terms))
+        self._own: dict[int, frozenset[str]] = {}
+        self._context: dict[int, frozenset[str]] = {}
+        self._heading: dict[int, frozenset[str]] = {}
+        for c in pool:
+            own = _mentioned(profile.terms, c.terms | c.inherited, vocabulary)
+            self._own[id(c)] = own
+            context = _mentioned(profile.terms, c.neighbours | c.heading, vocabulary)
+            heads = _mentioned(profile.terms, c.terms | c.inherited, vocabulary, mentions_head)
+            self._context[id(c)] = (context | heads) - own
+            self._heading[id(c)] = _mentioned(profile.terms, c.heading, vocabulary)
+        n = len(pool)
+        rarity = rarity or {}
         self.idf = {
-            t: w * (settings.answer_focus_weight if t in profile.focus else 1.0)
-            for t, w in idf_weights(profile.terms, pool).items()
+            t.stem: rarity.get(t.stem, math.log((n + 1) / (1 + sum(t.stem in self._own[id(c)] for c in pool))) + 1.0)
+            * (settings.answer_focus_weight if t.stem in profile.focus else 1.0)
+            for t in profile.terms
         }
-        self.total = sum(self.idf.values()) or 1.0
 
-    def covered(self, candidate: Candidate) -> set[str]:
-        own = {t for t in self.profile.terms if matches(t, candidate.terms)}
-        return own | {t for t in self.profile.terms if matches(t, candidate.inherited)}
+    def covered(self, candidate: Candidate) -> frozenset[str]:
+        """The question terms the sentence itself mentions."""
+        return self._own[id(candidate)]
 
-    def coverage(self, candidate: Candidate, already: set[str] = frozenset()) -> float:  # type: ignore[assignment]
-        """Share of the question's (IDF-weighted) terms this sentence adds.
+    def coverage(self, candidate: Candidate, already: frozenset[str] = frozenset(), part: QuestionPart | None = None) -> float:
+        """Share of the question's (or one part's) IDF-weighted terms this sentence adds.
 
-        Terms of the preceding sentence in the same paragraph count at a
-        reduced weight: "Blandt andet anbefaling nr. 28 og 29" continues the
-        sentence that named the recommendations.
+        Terms of its heading and of its neighbouring sentences count at a
+        reduced weight: "Blandt andet anbefaling nr. 28 og 29"
+        continues the sentence that named the recommendations. For a part,
+        the other parts' terms weigh like context (the part's "det" refers to
+        them), the topic's terms fully.
         """
-        own = self.covered(candidate) - already
-        context = {t for t in self.profile.terms if matches(t, candidate.preceding)} - own - already
-        weight = self.settings.answer_context_weight
-        return (sum(self.idf[t] for t in own) + weight * sum(self.idf[t] for t in context)) / self.total
+        weights = self._part_weights(part) if part else self.idf
+        own = self._own[id(candidate)] - already
+        context = self._context[id(candidate)] - already
+        factor = self.settings.answer_context_weight
+        gained = sum(weights[t] for t in own) + factor * sum(weights[t] for t in context)
+        return gained / (sum(weights.values()) or 1.0)
 
-    def paragraph_coverage(self, candidate: Candidate) -> float:
-        """Share of the question's terms in the sentence's whole paragraph: its topic, for drafts."""
-        terms = candidate.terms | candidate.paragraph
-        return sum(self.idf[t] for t in self.profile.terms if matches(t, terms)) / self.total
+    def topic_coverage(self, candidate: Candidate) -> float:
+        """Share of the question's terms in the sentence or its context at full weight: its topic, for drafts."""
+        found = self._own[id(candidate)] | self._context[id(candidate)]
+        return sum(self.idf[t] for t in found) / (sum(self.idf.values()) or 1.0)
 
-    def bonus(self, candidate: Candidate) -> float:
-        """Reward for holding what the question type asks for, minus a rank penalty."""
-        text, p, s = candidate.text, self.profile, self.settings
-        found = (
-            (p.wants_number and bool(_DIGIT.search(text)), s.answer_number_boost),
-            (p.wants_amount and bool(_AMOUNT.search(text)), s.answer_number_boost),
-            (p.wants_date and bool(_DATE.search(text)), s.answer_number_boost),
-            (p.wants_reason and bool(_REASON.search(text)), s.answer_number_boost),
-            (p.wants_list and is_list_item(candidate), s.answer_list_boost),
+    def heading_coverage(self, candidate: Candidate, part: QuestionPart) -> float:
+        """Share of the part's terms named by the heading the sentence stands under."""
+        weights = self._part_weights(part)
+        return sum(weights[t] for t in self._heading[id(candidate)]) / (sum(weights.values()) or 1.0)
+
+    def _part_weights(self, part: QuestionPart) -> dict[str, float]:
+        own = {t.stem for t in part.terms} | self.profile.topic
+        factor = self.settings.answer_context_weight
+        return {t: w * (1.0 if t in own else factor) for t, w in self.idf.items()}
+
+    def satisfies(self, candidate: Candidate, part: QuestionPart) -> bool:
+        """The sentence holds the kind of content the part asks for."""
+        text = candidate.text
+        if part.wants_amount:  # "hvad koster": a count of people is not a price
+            return bool(_AMOUNT.search(text))
+        return (
+            (part.wants_number and bool(counts(text, self._asked)))
+            or (part.wants_date and bool(_DATE.search(text)))
+            or (part.wants_reason and bool(_REASON.search(text)))
         )
-        return sum(weight for hit, weight in found if hit) - s.answer_rank_penalty * candidate.rank
 
-    def score(self, candidate: Candidate, already: set[str] = frozenset()) -> float:  # type: ignore[assignment]
-        return self.coverage(candidate, already) + self.bonus(candidate)
+    def answers_part(self, candidate: Candidate, part: QuestionPart) -> bool:
+        """An already chosen sentence answers this part too ("Siden maj 2015 ... har 65 passagerer ...")."""
+        return (
+            part.typed
+            and self.satisfies(candidate, part)
+            and self.coverage(candidate, part=part) >= self.settings.answer_min_coverage
+        )
+
+    def score(self, candidate: Candidate, already: frozenset[str] = frozenset(), part: QuestionPart | None = None) -> float:
+        """Coverage plus a bonus for the wanted content, minus a penalty for a low-ranked passage."""
+        s = self.settings
+        parts = (part,) if part else self.profile.parts
+        bonus = s.answer_number_boost * any(p.typed and self.satisfies(candidate, p) for p in parts)
+        bonus += s.answer_number_boost * any(p.wants_result and counts(candidate.text, self._asked) for p in parts)
+        listing = candidate.is_list_item or candidate.kind is Kind.LEAD_IN
+        bonus += s.answer_list_boost * (listing and any(p.wants_list for p in parts))
+        return self.coverage(candidate, already, part) + bonus - s.answer_rank_penalty * candidate.rank
+
+    def restates_question(self, candidate: Candidate) -> bool:
+        """Little in the sentence is new: it repeats the question ("I januar 2020 fremlægges en slutevaluering")."""
+        if candidate.is_list_item or candidate.kind is Kind.LEAD_IN or any(p.typed and self.satisfies(candidate, p) for p in self.profile.parts):
+            return False  # "Sundhedspolitikken" answers "hvilke politikker" by naming one; a lead-in announces its list
+        stems = candidate.terms.stems
+        asked = {t.stem for t in self.profile.typed_terms} | {t.word for t in self.profile.typed_terms}
+        new = [s for s in stems if s not in asked and not any(a in s or s in a for a in asked if len(a) >= 4 and len(s) >= 4)]
+        return not stems or len(new) / len(stems) < _MIN_NOVELTY
 
 
-def is_list_item(candidate: Candidate) -> bool:
-    """A line of its own without a final full stop, one opened by a bullet or number, or an inline list."""
-    text = candidate.text
-    if _INLINE_LIST.search(text):
-        return True
-    line_start = candidate.start == 0 or candidate.passage.text[candidate.start - 1] == "\n"
-    line_end = candidate.end >= len(candidate.passage.text) or candidate.passage.text[candidate.end] == "\n"
-    return line_start and line_end and (not text.rstrip().endswith(".") or bool(re.match(r"[-•*\d]", text)))
+def _mentioned(
+    terms: Sequence[Term], text_terms: TermSet, vocabulary: Vocabulary, how: Callable[..., bool] = mentions
+) -> frozenset[str]:
+    return frozenset(t.stem for t in terms if text_terms and how(text_terms, t, vocabulary))
 
 
 def select(scorer: Scorer, pool: Sequence[Candidate], limit: int) -> list[Candidate]:
-    """Greedy pick: each next sentence must add question terms or answer-type content."""
+    """One best sentence per question part, then further sentences nearly as good as the best."""
+    s = scorer.settings
+    answers = [c for c in pool if c.kind is not Kind.HEADING and scorer.covered(c)]
     chosen: list[Candidate] = []
-    covered: set[str] = set()
-    remaining = [c for c in pool if scorer.covered(c)]
-    floor = scorer.settings.answer_min_added
-    while remaining and len(chosen) < limit:
-        best = max(remaining, key=lambda c: scorer.score(c, covered))
-        if chosen and scorer.score(best, covered) < floor:
+    covered: frozenset[str] = frozenset()
+
+    def unused() -> list[Candidate]:
+        taken = {text_key(c) for c in chosen}
+        return [c for c in answers if text_key(c) not in taken and not scorer.restates_question(c)]
+
+    several = len(scorer.profile.parts) > 1
+    for part in scorer.profile.parts:
+        if any(scorer.answers_part(c, part) for c in chosen):
+            continue
+        for best in _best_for_part(scorer, answers, unused(), part, several):
+            chosen.append(best)
+            chosen.extend(c for c in _on_topic_neighbours(scorer, best, part, pool) if c in unused())
+    covered = frozenset().union(*(scorer.covered(c) for c in chosen))
+    if not chosen:
+        return []
+    part_answers = len(chosen)
+    bar = max(s.answer_min_added, s.answer_extra_ratio * max(scorer.score(c) for c in chosen))
+    while len(chosen) < limit:
+        best_extra = max(unused(), key=lambda c: scorer.score(c, covered), default=None)
+        if best_extra is None or scorer.score(best_extra, covered) < bar:
             break
-        chosen.append(best)
+        chosen.append(best_extra)
+        covered |= scorer.covered(best_extra)
+    return distinct(_with_antecedents(_with_list_items(chosen, part_answers, pool, scorer, s.answer_list_items), pool))
+
+
+def _on_topic_neighbours(scorer: Scorer, best: Candidate, part: QuestionPart, pool: Sequence[Candidate]) -> list[Candidate]:
+    """The sentences right before and after a part's answer that add to it.
+
+    Municipal notes put a goal, its status and its reason in consecutive
+    sentences ("Mål: 110-120 borgere ... Status: 43 borgere ... Antallet er
+    lavere end forventet"): a neighbour on the same subject joins when it
+    names more of what the part asks about, or brings a count, so a goal is
+    never shown without the status next to it.
+    """
+    asked = {t.stem for t in part.terms} | scorer.profile.topic
+    new_terms = asked - scorer.covered(best)
+    same = [c for c in pool if c.passage is best.passage]
+    i = same.index(best)
+    return [
+        c for c in (same[i - 1] if i > 0 else None, same[i + 1] if i + 1 < len(same) else None)
+        if c is not None
+        and c.kind is not Kind.HEADING
+        and not scorer.restates_question(c)
+        and scorer.covered(c) & asked
+        and (scorer.covered(c) & new_terms or bool(counts(c.text)))
+    ]
+
+
+def _best_for_part(
+    scorer: Scorer, answers: list[Candidate], options: list[Candidate], part: QuestionPart, several: bool
+) -> list[Candidate]:
+    """The part's best sentence; for a number, date or reason, the ones that hold it when any relevant one does.
+
+    The best sentence must itself name something the part asks about: a
+    sentence next to "Målsætningen ligger på 1-3 procent" does not answer
+    "Er det over målsætningen?" by being its neighbour.
+
+    When the closest sentence of all merely restates the question, the
+    documents mention what was asked about but do not answer it, and the part
+    gets nothing. "Hvad koster hverdagstræning, Ældres Netværk og den
+    særlige indsats?" has three amounts in three sentences: each that adds
+    terms of the part joins.
+    """
+    s = scorer.settings
+    closest = max(answers, key=lambda c: scorer.coverage(c, part=part), default=None)
+    if closest is None or scorer.restates_question(closest):
+        return []
+    asked = {t.stem for t in part.terms} | scorer.profile.topic
+    relevant = [
+        c for c in options
+        if scorer.coverage(c, part=part) >= s.answer_min_coverage and (scorer.covered(c) & asked or not asked)
+    ]
+    if not part.typed:
+        best = max(relevant, key=lambda c: scorer.score(c, part=part), default=None)
+        section = _best_section(scorer, options, part)
+        if section and (best is None or _section_score(scorer, section, part) >= scorer.score(best, part=part)):
+            return section
+        return [best] if best else []
+    holding = [c for c in options if scorer.satisfies(c, part) and scorer.coverage(c, part=part) >= s.answer_min_coverage / 2]
+    if not holding:
+        return [] if several or not relevant else [max(relevant, key=lambda c: scorer.score(c, part=part))]
+    picked: list[Candidate] = []
+    covered: frozenset[str] = frozenset()
+    while holding and len(picked) < s.answer_max_sentences:
+        best = max(holding, key=lambda c: scorer.score(c, covered, part))
+        if picked and scorer.coverage(best, covered, part) < s.answer_min_added:
+            break
+        picked.append(best)
         covered |= scorer.covered(best)
-        remaining.remove(best)
-    return _with_list_items(_with_antecedents(chosen, pool), pool, scorer.settings.answer_list_items)
+        holding.remove(best)
+    return picked
+
+
+def _sections(pool: Sequence[Candidate]) -> list[list[Candidate]]:
+    """Each heading of a passage with the sentences under it, up to the next heading."""
+    sections: list[list[Candidate]] = []
+    for previous, candidate in zip(pool, pool[1:]):
+        if candidate.passage is not previous.passage:
+            continue
+        if previous.kind is Kind.HEADING and candidate.kind is not Kind.HEADING:
+            sections.append([previous, candidate])
+        elif candidate.kind is not Kind.HEADING and sections and sections[-1][-1] is previous:
+            sections[-1].append(candidate)
+    return sections
+
+
+def _section_score(scorer: Scorer, section: list[Candidate], part: QuestionPart) -> float:
+    """How well a heading names what the part asks about, for the section under it."""
+    first = section[1]
+    listing = scorer.settings.answer_list_boost * (part.wants_list and first.is_list_item)
+    return scorer.heading_coverage(first, part) + listing - scorer.settings.answer_rank_penalty * first.rank
+
+
+def _best_section(scorer: Scorer, options: Sequence[Candidate], part: QuestionPart) -> list[Candidate] | None:
+    """The heading that names the part best, with the opening of its section, when it names enough.
+
+    "Hvilke overordnede mål havde sundhedsstrategien for et sundt hverdagsliv?"
+    is answered by the items under "Borgernes mulighed for et sundt
+    hverdagsliv / Overordnede mål", which share hardly a word with the question.
+    """
+    available = set(map(id, options))
+    sections = [
+        section for section in _sections(scorer.pool)
+        if id(section[1]) in available and scorer.heading_coverage(section[1], part) >= scorer.settings.answer_min_coverage
+    ]
+    if not sections:
+        return None
+    best = max(sections, key=lambda section: _section_score(scorer, section, part))
+    heading, body = best[0], best[1:]
+    size = scorer.settings.answer_list_items if body[0].is_list_item else _SECTION_SENTENCES
+    return [heading, *body[:size]]
 
 
 def _with_antecedents(chosen: list[Candidate], pool: Sequence[Candidate]) -> list[Candidate]:
@@ -266,23 +332,64 @@ def _with_antecedents(chosen: list[Candidate], pool: Sequence[Candidate]) -> lis
         if candidate.inherited:
             before = [c for c in pool if c.passage is candidate.passage and c.end <= candidate.start]
             previous = max(before, key=lambda c: c.end, default=None)
-            if previous is not None and previous not in chosen and previous not in out:
+            if previous is not None and previous not in chosen and previous not in out and previous.kind is not Kind.HEADING:
                 out.append(previous)
         if candidate not in out:
             out.append(candidate)
     return out
 
 
-def _with_list_items(chosen: list[Candidate], pool: Sequence[Candidate], limit: int) -> list[Candidate]:
-    """A chosen lead-in ending with a colon brings the list items that follow it in its passage."""
+def _with_list_items(
+    chosen: list[Candidate], part_answers: int, pool: Sequence[Candidate], scorer: Scorer, limit: int
+) -> list[Candidate]:
+    """A lead-in brings the items of its list; a part's answer to "hvilke" brings the whole list.
+
+    "Hvilke politikker ..." is answered by the list, not by the one item that
+    happens to share a word with the question; and "fem initiativer er sat i
+    gang" is answered by the list announced right after it. Only a part's
+    own answer is widened so: a list met on the way stays one line.
+    """
+    wants_list = scorer.profile.wants_list
     out: list[Candidate] = []
-    for candidate in chosen:
-        out.append(candidate)
-        if not candidate.text.rstrip().endswith(":"):
+    for i, candidate in enumerate(chosen):
+        if candidate in out:
             continue
-        following = [c for c in pool if c.passage is candidate.passage and c.start > candidate.start]
-        out.extend(c for c in following[:limit] if c not in chosen and c not in out)
+        out.append(candidate)
+        lead = candidate
+        widen = wants_list and i < part_answers
+        if widen and candidate.kind is Kind.PROSE:
+            lead = _following_list(candidate, pool) or candidate
+            if lead is not candidate and lead not in out:
+                out.append(lead)
+        if lead.kind is Kind.LEAD_IN or (lead.is_list_item and widen):
+            out.extend(c for c in _list_items(lead, pool)[:limit] if c not in chosen and c not in out)
     return out
+
+
+def _list_items(member: Candidate, pool: Sequence[Candidate]) -> list[Candidate]:
+    """The items of the list a lead-in or item belongs to, continuing into the next chunk when the lead-in ends its own."""
+    if member.list_id is None:
+        return []
+    items = [c for c in pool if c.list_id == member.list_id and c.kind is Kind.ITEM and c is not member]
+    if items or member.kind is not Kind.LEAD_IN:
+        return items
+    chunk = member.passage.chunk
+    following = [
+        c for c in pool
+        if c.passage.doc_id == chunk.doc_id and c.passage.chunk.chunk_index == chunk.chunk_index + 1
+    ]
+    return list(itertools.takewhile(lambda c: c.kind is Kind.ITEM, following))
+
+
+def _following_list(candidate: Candidate, pool: Sequence[Candidate], reach: int = 3) -> Candidate | None:
+    """A lead-in or run-on list within the next few sentences of the same passage, before any heading."""
+    same = [c for c in pool if c.passage is candidate.passage and c.start > candidate.start]
+    for c in same[:reach]:
+        if c.kind is Kind.HEADING:
+            return None
+        if c.kind is Kind.LEAD_IN or c.is_list_item:
+            return c
+    return None
 
 
 def cite(picked: Sequence[Candidate], first: int = 1) -> list[Citation]:
@@ -312,26 +419,56 @@ def declined(passages: Sequence[Passage], settings: Settings, mode: str = "answe
     )
 
 
+def missing_anchor(question: str, passages: Sequence[Passage]) -> str | None:
+    """The question's anchor term when no passage text or title mentions it.
+
+    Long compounds ("demenslandsby", "kontanthjælpsmodtager") name the topic;
+    when the retrieved text never mentions it, the documents are about
+    something near the question, not the question itself.
+    """
+    terms = question_terms(question)
+    topic = max(terms, key=lambda t: len(t.stem), default=None)
+    if topic is None or len(topic.stem) < _MIN_ANCHOR:
+        return None
+    texts = [p.title + "\n" + p.text for p in passages]
+    vocabulary = Vocabulary(texts)
+    found = any(how(TermSet.of(text), topic, vocabulary) for text in texts for how in (mentions, mentions_head))
+    return None if found else topic.word
+
+
+def passage_vocabulary(question: str, passages: Sequence[Passage]) -> Vocabulary:
+    """The words compound parts are checked against: the passages' and the question's own."""
+    return Vocabulary([question, *(p.title + "\n" + p.chunk.section + "\n" + p.text for p in passages)])
+
+
 def extractive_answer(
-    question: str, passages: Sequence[Passage], settings: Settings, focus: str | None = None
+    question: str,
+    passages: Sequence[Passage],
+    settings: Settings,
+    focus: str | None = None,
+    rarity: Mapping[str, float] | None = None,
 ) -> Answer:
     """A cited, verbatim answer to the question, or a decline when the passages do not hold it.
 
     For a follow-up, ``question`` is the standalone query and ``focus`` the
     follow-up itself: its own words weigh more, and its wording decides what
-    kind of answer (number, date, reason) is wanted.
+    kind of answer (number, date, reason) is wanted. ``rarity`` is the
+    index-wide weight of the question's stems (:meth:`Retriever.term_rarity`).
     """
     profile = QuestionProfile.of(question, focus)
     pool = candidates(passages)
     if not pool or not profile.terms:
         return declined(passages, settings)
-    scorer = Scorer(profile, pool, settings)
-    best = max(pool, key=scorer.coverage)
-    if scorer.coverage(best) < settings.answer_min_coverage or missing_anchor(question, passages):
+    scorer = Scorer(profile, pool, passage_vocabulary(question, passages), settings, rarity)
+    supported = [
+        c for c in pool
+        if c.kind is not Kind.HEADING and scorer.coverage(c) >= settings.answer_min_coverage and not scorer.restates_question(c)
+    ]
+    if not supported or missing_anchor(question, passages):
         return declined(passages, settings)
-    limit = settings.answer_max_sentences + (settings.answer_extra_sentences if profile.parts > 1 or profile.wants_list else 0)
-    picked = select(scorer, pool, limit)
-    if profile.wants_amount and not any(_AMOUNT.search(c.text) for c in picked):
+    several = len(profile.parts) > 1 or profile.wants_list
+    picked = select(scorer, pool, settings.answer_max_sentences + (settings.answer_extra_sentences if several else 0))
+    if not picked or (profile.wants_amount and not any(_AMOUNT.search(c.text) for c in picked)):
         return declined(passages, settings)
     citations = cite(picked)
     text = "\n".join(f"{c.quote} [{c.n}]" for c in citations)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 from ishoj_assistant.models import Passage, SearchFilters
@@ -12,4 +13,8 @@ class Retriever(Protocol):
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Passage]:
         """The k most relevant passages for a Danish query, best first."""
+        ...
+
+    def term_rarity(self, stems: Iterable[str]) -> dict[str, float]:
+        """Inverse document frequency of each stem in the whole index: how much a question word says."""
         ...

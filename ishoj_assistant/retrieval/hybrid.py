@@ -9,6 +9,7 @@ scores; the weights live in the settings.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ishoj_assistant.models import Chunk, Passage, SearchFilters
@@ -79,6 +80,9 @@ class HybridRetriever:
             else:
                 out[signal] = self.keyword.search(signal, query, self.candidates, filters)
         return out
+
+    def term_rarity(self, stems: Iterable[str]) -> dict[str, float]:
+        return self.keyword.rarity(stems)
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Passage]:
         if not query.strip():

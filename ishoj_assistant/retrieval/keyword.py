@@ -14,10 +14,12 @@ stopwords and no stemming to queries.
 
 from __future__ import annotations
 
+import math
 import os
 import pickle
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +33,7 @@ from ishoj_assistant.retrieval.analysis import Analyser, make_ngram_analyser, st
 from ishoj_assistant.settings import Settings
 from ishoj_assistant.store import ChunkStore
 
-_CACHE_FORMAT = 1  # bump when the pickled layout or the analysers change
+_CACHE_FORMAT = 3  # bump when the pickled layout or the analysers change
 
 
 class Bm25Index:
@@ -42,9 +44,20 @@ class Bm25Index:
         vocab: dict[str, int] = {"": 0}  # bm25s wants an id for the empty token
         ids = [[vocab.setdefault(t, len(vocab)) for t in analyser(text)] or [0] for text in texts]
         self.vocab = vocab
+        self.documents = len(texts)
+        self.document_frequency = np.bincount(
+            np.fromiter((t for doc in ids for t in set(doc)), dtype=np.int64), minlength=len(vocab)
+        )
         self.model = bm25s.BM25()
         if texts:
             self.model.index(Tokenized(ids=ids, vocab=vocab), create_empty_token=False, show_progress=False)
+
+    def rarity(self, terms: Iterable[str]) -> dict[str, float]:
+        """Inverse document frequency of each term in the whole index; unseen terms are the rarest."""
+        return {
+            t: math.log((self.documents + 1) / (1 + int(self.document_frequency[self.vocab[t]] if t in self.vocab else 0))) + 1.0
+            for t in terms
+        }
 
     def scores(self, query: str) -> np.ndarray | None:
         """bm25 score of every chunk, or None when no query term is in the vocabulary."""
@@ -113,6 +126,10 @@ class KeywordSearcher:
 
     def search(self, signal: str, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Passage]:
         return self.snapshot().search(signal, query, k, filters)
+
+    def rarity(self, stems: Iterable[str]) -> dict[str, float]:
+        """How rare each stem is across all indexed chunks (see :meth:`Bm25Index.rarity`)."""
+        return self.snapshot().indexes["bm25"].rarity(stems)
 
     def _path(self, generation: str) -> Path:
         ngram = self.settings.compound_ngram

@@ -1,0 +1,205 @@
+"""The sentences, list items and headings of retrieved passages, with the context each stands in.
+
+Extracted PDF text keeps one paragraph, heading or list item per line. What
+a line is decides how it may be used: a heading ("Gode indflytninger for
+demensramte på plejehjem") names the topic of the sentences below it but
+answers nothing itself; a list item ("Seniorpolitikken", "X Styrke den
+sociale dimension i plejen") is an answer to "hvilke"; a lead-in ending with
+":" announces the items after it. So each candidate carries the terms of its
+governing heading, of its predecessor in the paragraph, and the list it
+belongs to.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from ishoj_assistant.answering.matching import EMPTY, TermSet
+from ishoj_assistant.danish import words
+from ishoj_assistant.models import Passage
+from ishoj_assistant.sentences import sentence_spans
+
+# Bullets, numbered items, and "X" in front of a ticked option of a form.
+_BULLET = re.compile(r"^\s*(?:[-•o*▪–]\s|\d{1,2}[.)]\s|[Xx☒☑]\s)")
+# "følgende initiativer: - Give ... - Videreudvikling ...": items run on in one line.
+_INLINE_LIST = re.compile(r":\s*[-•o*]\s.*\s[-•o*]\s")
+# A heading or an unbulleted item is a short line without a closing full stop.
+_SHORT_LINE_WORDS = 12
+# Three or more short lines in a row are a list, not headings.
+_MIN_PLAIN_LIST = 3
+# A sentence opening with one of these continues its predecessor's topic.
+_BACK_REFERENCES = frozenset({"dette", "det", "denne", "disse", "årsagen", "heraf", "her", "de"})
+
+
+class Kind(Enum):
+    PROSE = "prose"
+    ITEM = "item"
+    LEAD_IN = "lead_in"
+    HEADING = "heading"
+
+
+@dataclass(frozen=True, eq=False)
+class Candidate:
+    """One sentence, list item or heading of a retrieved passage (compared by identity)."""
+
+    passage: Passage
+    rank: int
+    start: int
+    end: int
+    kind: Kind
+    terms: TermSet
+    inherited: TermSet  # the predecessor's terms, when this sentence refers back ("Dette skyldes ...")
+    neighbours: TermSet  # the sentences just before and after it, under the same heading
+    heading: TermSet  # the heading (and lead-in) this sentence stands under
+    list_id: int | None  # candidates of one list share it
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+    @property
+    def page(self) -> int:
+        """The page the sentence is on: the chunk's last page holds its last ``char_end`` characters."""
+        chunk = self.passage.chunk
+        if chunk.page_end > chunk.page_start and self.start >= len(chunk.text) - chunk.char_end:
+            return chunk.page_end
+        return chunk.page_start
+
+    @property
+    def is_list_item(self) -> bool:
+        return self.kind is Kind.ITEM or bool(_INLINE_LIST.search(self.text))
+
+
+def line_kinds(lines: Sequence[str]) -> list[Kind | None]:
+    """The kind of each line (None for blank lines).
+
+    A short line without a full stop is a list item when it continues a
+    lead-in's list or stands in a run of three or more such lines
+    ("Seniorpolitikken / Sundhedspolitikken / ..."); otherwise a heading.
+    """
+    shapes = [_shape(line) for line in lines]
+    kinds: list[Kind | None] = []
+    previous: Kind | None = None
+    for i, shape in enumerate(shapes):
+        kind = shape
+        if shape is Kind.HEADING:
+            run = _short_run(shapes, i)
+            if previous is Kind.LEAD_IN or run >= _MIN_PLAIN_LIST or (previous is Kind.ITEM and run > 1):
+                kind = Kind.ITEM
+        kinds.append(kind)
+        previous = kind if kind is not None else previous
+    return kinds
+
+
+def _shape(line: str) -> Kind | None:
+    """What a line looks like on its own; short lines are headings until their neighbours say otherwise."""
+    text = line.strip()
+    if not text:
+        return None
+    if _BULLET.match(line):
+        return Kind.ITEM
+    if text.endswith(":"):
+        return Kind.LEAD_IN
+    if len(text.split()) <= _SHORT_LINE_WORDS and not text.endswith((".", "!", "?")):
+        return Kind.HEADING
+    return Kind.PROSE
+
+
+def _short_run(shapes: Sequence[Kind | None], i: int) -> int:
+    """Length of the run of consecutive short lines (blank lines skipped) that line ``i`` stands in."""
+    non_blank = [j for j, shape in enumerate(shapes) if shape is not None]
+    position = non_blank.index(i)
+    first = last = position
+    while first > 0 and shapes[non_blank[first - 1]] is Kind.HEADING:
+        first -= 1
+    while last + 1 < len(non_blank) and shapes[non_blank[last + 1]] is Kind.HEADING:
+        last += 1
+    return last - first + 1
+
+
+def _sentence_kind(line_kind: Kind | None, first_in_line: bool, sentence: str) -> Kind:
+    """A line's kind belongs to one of its sentences: a bullet to the first, a lead-in to the one ending in ":"."""
+    if _BULLET.match(sentence):
+        return Kind.ITEM
+    if line_kind is Kind.ITEM and not first_in_line:
+        return Kind.PROSE
+    if line_kind is Kind.LEAD_IN and not sentence.rstrip().endswith(":"):
+        return Kind.PROSE
+    return line_kind or Kind.PROSE
+
+
+def candidates(passages: Sequence[Passage]) -> list[Candidate]:
+    """Every sentence of the passages, in rank order.
+
+    Overlapping chunks repeat sentences; repeats are kept here so each
+    passage keeps its structure (a lead-in and its items), and dropped when
+    the answer is assembled (:func:`distinct`).
+    """
+    list_ids = itertools.count()
+    return [
+        candidate
+        for rank, passage in enumerate(passages)
+        for candidate in _passage_candidates(passage, rank, list_ids)
+        if len(text_key(candidate)) >= 3
+    ]
+
+
+def text_key(candidate: Candidate) -> str:
+    """The sentence's words: equal for the same sentence in two overlapping chunks."""
+    return " ".join(words(candidate.text))
+
+
+def distinct(chosen: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates without repeats of the same sentence, first kept."""
+    seen: set[str] = set()
+    out = []
+    for candidate in chosen:
+        key = text_key(candidate)
+        if key not in seen:
+            seen.add(key)
+            out.append(candidate)
+    return out
+
+
+def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) -> list[Candidate]:
+    text = passage.text
+    kinds = line_kinds(text.split("\n"))
+    # Until the passage shows a heading of its own, its section and document title govern it:
+    # "planen for 2019" is answered from the 2019 status note without repeating the year.
+    heading = TermSet.of(f"{passage.title} {passage.chunk.section}")
+    heading_open = False  # consecutive headings stack ("Temaer" under "Sundhedsstrategi")
+    list_id: int | None = None
+    rows = []
+    previous_line = -1
+    for start, end in sentence_spans(text):
+        line = text.count("\n", 0, start)
+        kind = _sentence_kind(kinds[line], first_in_line=previous_line != line, sentence=text[start:end])
+        terms = TermSet.of(text[start:end])
+        if kind is Kind.HEADING or kind is Kind.LEAD_IN:
+            heading = (heading | terms) if heading_open else terms
+            heading_open = kind is Kind.HEADING
+            list_id = next(list_ids) if kind is Kind.LEAD_IN else None
+        else:
+            heading_open = False
+            if kind is Kind.ITEM and list_id is None:
+                list_id = next(list_ids)
+            elif kind is Kind.PROSE:
+                list_id = None
+        rows.append((start, end, kind, terms, heading if kind is not Kind.HEADING else EMPTY,
+                     list_id if kind in (Kind.ITEM, Kind.LEAD_IN) else None))
+        previous_line = line
+    out = []
+    for i, (start, end, kind, terms, governing, member_of) in enumerate(rows):
+        previous = rows[i - 1][3] if i > 0 else EMPTY
+        first = words(text[start:end])[:1]
+        inherited = previous if first and first[0] in _BACK_REFERENCES else EMPTY
+        neighbours = EMPTY
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(rows) and rows[j][2] is not Kind.HEADING and kind is not Kind.HEADING:
+                neighbours = neighbours | rows[j][3]
+        out.append(Candidate(passage, rank, start, end, kind, terms, inherited, neighbours, governing, member_of))
+    return out

@@ -1,0 +1,196 @@
+"""Does a sentence mention a question term? Whole stems, or compound parts checked against a vocabulary.
+
+Danish glues words together: the question's "klippekortet" is answered by
+"klippekortsordningen", "tænderne" by "omsorgstandplejen", "demens" by
+"demensramte". Plain substring matching also finds "tænd" in
+"lungebetændelser" and "tand" in "kvalitetsstandarden", which are not
+compounds of those words. So a term only counts as part of a longer word when
+what is left over is itself a word (a known word of the passages, a stem of
+one, or two of them glued together), allowing the linking "s" and "e" of
+Danish compounds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from ishoj_assistant.danish import STOPWORDS, stem, words
+
+# Compound parts shorter than this are too ambiguous to match inside words.
+MIN_PART = 4
+# Shortest leftover that can be a word of its own ("pleje", "ramt", "læge").
+MIN_LEFTOVER = 3
+# A part this long at the start or end of a word is no accident ("klippekort|sordningen").
+MIN_SURE_PART = 7
+# Shortest head of a question compound that answers for it ("medarbejd" for "kontaktmedarbejder").
+MIN_HEAD = 6
+_LINKS = ("s", "e")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A question word: its stem for whole-word matches, its surface form for compound parts.
+
+    Snowball cuts "demens" to "dem", too short to find in "demensramte"; the
+    surface word finds it.
+    """
+
+    stem: str
+    word: str
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return tuple(p for p in dict.fromkeys((self.stem, self.word)) if len(p) >= MIN_PART)
+
+
+# Multi-word prepositions: "i forhold til tænderne" asks about teeth, not about "forhold".
+_PREPOSITIONS = re.compile(r"\b(?:i forhold til|med hensyn til|når det gælder|i forbindelse med)\b", re.IGNORECASE)
+
+
+def question_terms(text: str) -> list[Term]:
+    """The content words of a question as terms, in order, without repeats."""
+    seen: dict[str, Term] = {}
+    for word in words(_PREPOSITIONS.sub(" ", text)):
+        if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
+            continue
+        seen.setdefault(stem(word), Term(stem(word), word))
+    return list(seen.values())
+
+
+class Vocabulary:
+    """The words of the retrieved passages: what a compound's leftover part must be."""
+
+    def __init__(self, texts: Iterable[str]):
+        self.words: set[str] = set()
+        # Short function words that also open words ("for|ventet", "ind|flytning",
+        # "til|bud"): allowed before a part, never glued inside a leftover.
+        self.particles: set[str] = set()
+        for text in texts:
+            for w in words(text):
+                if w not in STOPWORDS:
+                    self.words.add(w)
+                elif len(w) >= MIN_LEFTOVER:
+                    self.particles.add(w)
+        self.stems = {stem(w) for w in self.words}
+        # Word beginnings and endings seen in other compounds: "omsorg" never stands
+        # alone, but "omsorgspatienter" shows it is a word part of its own.
+        self._openings: dict[str, set[str]] = {}
+        self._endings: dict[str, set[str]] = {}
+        for w in self.words:
+            for i in range(MIN_PART, len(w) - MIN_LEFTOVER + 1):
+                self._openings.setdefault(w[:i], set()).add(stem(w))
+                self._endings.setdefault(w[len(w) - i :], set()).add(stem(w))
+        self._cache: dict[tuple[str, str], bool] = {}
+
+    def is_word(self, piece: str, glued: bool = True) -> bool:
+        """A known word or stem, optionally two known words glued (with a linking letter)."""
+        if len(piece) < MIN_LEFTOVER:
+            return False
+        if piece in self.words or piece in self.stems or stem(piece) in self.stems:
+            return True
+        if not glued:
+            return False
+        return any(
+            self.is_word(piece[:i], glued=False) and self.is_word(piece[i:], glued=False)
+            for i in range(MIN_LEFTOVER, len(piece) - MIN_LEFTOVER + 1)
+        )
+
+    def _left_ok(self, left: str, word_stem: str = "") -> bool:
+        if not left or left in self.particles or self.is_word(left) or (left[-1] in _LINKS and self.is_word(left[:-1])):
+            return True
+        return bool(self._openings.get(left, set()) - {word_stem})
+
+    def _right_ok(self, right: str, word_stem: str = "") -> bool:
+        if not right or self.is_word(right) or (right[0] in _LINKS and self.is_word(right[1:])):
+            return True
+        return bool(self._endings.get(right, set()) - {word_stem})
+
+    def is_part(self, part: str, word: str) -> bool:
+        """``part`` is one of the words ``word`` is compounded of.
+
+        A long part at either end of the word always is. Otherwise what is
+        left of ``word`` around ``part`` must be a word, or the
+        beginning (ending) of another word than ``word`` itself: its own
+        inflections do not count, so "lungebe-" of "lungebetændelser" does not
+        make "tænd" a part.
+        """
+        key = (part, word)
+        if key not in self._cache:
+            own = stem(word)
+            long_edge = len(part) >= MIN_SURE_PART and (word.startswith(part) or word.endswith(part))
+            self._cache[key] = len(word) > len(part) and long_edge or any(
+                self._left_ok(word[:i], own) and self._right_ok(word[i + len(part) :], own)
+                for i in _occurrences(part, word)
+            )
+        return self._cache[key]
+
+    def heads(self, term: Term) -> tuple[str, ...]:
+        """The head words of a question compound: "medarbejder" of "kontaktmedarbejder".
+
+        Danish compounds are head-final, so a sentence about the head still
+        answers ("tilknyttet en medarbejder" for "kontaktmedarbejder").
+        """
+        found = []
+        for part in term.parts:
+            for i in range(MIN_LEFTOVER, len(part) - MIN_HEAD + 1):
+                if self._left_ok(part[:i]):
+                    found.append(part[i:])
+        return tuple(dict.fromkeys(found))
+
+
+def _occurrences(part: str, word: str) -> list[int]:
+    found, i = [], word.find(part)
+    while i >= 0:
+        found.append(i)
+        i = word.find(part, i + 1)
+    return found
+
+
+@dataclass(frozen=True)
+class TermSet:
+    """The stems and surface words of one piece of text, for matching question terms against."""
+
+    stems: frozenset[str]
+    words: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> "TermSet":
+        surface = frozenset(w for w in words(text) if w not in STOPWORDS)
+        return cls(frozenset(stem(w) for w in surface), surface)
+
+    @cached_property
+    def tokens(self) -> frozenset[str]:
+        """Stems and surface words together: compound parts are looked for in both."""
+        return self.stems | self.words
+
+    def __or__(self, other: "TermSet") -> "TermSet":
+        return TermSet(self.stems | other.stems, self.words | other.words)
+
+    def __bool__(self) -> bool:
+        return bool(self.stems)
+
+
+EMPTY = TermSet(frozenset(), frozenset())
+
+
+def mentions(terms: TermSet, term: Term, vocabulary: Vocabulary) -> bool:
+    """The text mentions the term as a whole word or as a part of one of its compounds."""
+    if term.stem in terms.stems or term.word in terms.words:
+        return True
+    return any(_contains(terms, part, vocabulary) for part in term.parts)
+
+
+def mentions_head(terms: TermSet, term: Term, vocabulary: Vocabulary) -> bool:
+    """The text mentions only the head of a question compound: "medarbejder" for "kontaktmedarbejder".
+
+    A weaker match: "Værdighedsmilliarden" shares the head of "ældremilliarden"
+    and is still another thing.
+    """
+    return any(_contains(terms, head, vocabulary) for head in vocabulary.heads(term))
+
+
+def _contains(terms: TermSet, part: str, vocabulary: Vocabulary) -> bool:
+    return part in terms.tokens or any(vocabulary.is_part(part, w) for w in terms.tokens if len(w) > len(part))

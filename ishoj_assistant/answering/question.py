@@ -1,0 +1,132 @@
+"""What a question asks: its terms, its parts, and the kind of answer each part wants.
+
+Staff ask several things at once ("Hvor mange ... i 2019, og hvorfor var det
+færre end ventet?"). An answer that only covers the first part looks complete
+and is not, so a question is split into parts at coordinated clauses and at
+new question words; each part later gets its own best sentence. A leading
+segment without a question word ("Cykling uden alder: hvornår ...") is the
+topic every part is about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ishoj_assistant.answering.matching import Term, question_terms
+from ishoj_assistant.danish import normalise, words
+
+_QUESTION_WORDS = ("hvor", "hvad", "hvilk", "hvem")  # "hvor" also opens hvornår, hvorfor, hvordan
+# A new part starts after ", og" / ", samt" / ", men", or after , : ; – before a question word.
+_COORDINATION = re.compile(r"\s*[,;]\s+(?:og|samt|men)\s+", re.IGNORECASE)
+_PUNCTUATION = re.compile(r"\s*(?:[,:;?]|\s[–—-])\s+")
+
+_NUMBER_CUES = ("hvor mange", "hvor meget", "hvad koster", "hvor stor", "hvor stort", "hvor høj", "antal", "andel")
+_AMOUNT_WORDS = frozenset({"kr", "kroner", "koste", "koster", "kostede"})
+_AMOUNT_PREFIXES = ("beløb", "budget", "omkostning")
+_DATE_CUES = ("hvornår", "hvilket år", "hvor længe")
+_LIST_CUES = ("hvilke", "hvad gør", "hvordan")
+_REASON_CUES = ("hvorfor", "årsag", "skyldes")
+# "Hvad kom der ud af ...", "hvad blev resultatet": what was achieved is usually counted.
+_RESULT_CUES = ("kom der ud af", "resultat", "effekt", "opnå", "nået", "hvordan gik")
+
+
+@dataclass(frozen=True)
+class QuestionPart:
+    """One thing the question asks, with the kind of content that answers it."""
+
+    terms: tuple[Term, ...]
+    wants_number: bool = False
+    wants_amount: bool = False
+    wants_date: bool = False
+    wants_list: bool = False
+    wants_reason: bool = False
+    wants_result: bool = False
+
+    @classmethod
+    def of(cls, text: str) -> "QuestionPart":
+        """A part from its text, which also decides the wanted kind of answer."""
+        cues = " " + normalise(text)
+        has = lambda options: any(cue in cues for cue in options)  # noqa: E731
+        return cls(
+            terms=tuple(question_terms(text)),
+            wants_number=has(_NUMBER_CUES),
+            wants_amount=any(w in _AMOUNT_WORDS or w.startswith(_AMOUNT_PREFIXES) for w in words(text)),
+            wants_date=has(_DATE_CUES),
+            wants_list=has(_LIST_CUES),
+            wants_reason=has(_REASON_CUES),
+            wants_result=has(_RESULT_CUES),
+        )
+
+    @property
+    def typed(self) -> bool:
+        """Asks for a number, amount, date or reason: a sentence without one cannot answer it."""
+        return self.wants_number or self.wants_amount or self.wants_date or self.wants_reason
+
+
+@dataclass(frozen=True)
+class QuestionProfile:
+    """The whole question: all its terms, the follow-up's own terms, its topic and its parts."""
+
+    terms: tuple[Term, ...]
+    focus: frozenset[str]
+    topic: frozenset[str]
+    parts: tuple[QuestionPart, ...]
+    typed_terms: tuple[Term, ...]  # what the user typed: the follow-up itself, not the history it borrows
+
+    @classmethod
+    def of(cls, question: str, focus: str | None = None) -> "QuestionProfile":
+        """The profile of a standalone question; ``focus`` is the follow-up the user actually typed."""
+        asked = focus or question  # a follow-up's parts are its own; the history's words are context
+        topic_text, texts = split_question(asked)
+        topic = frozenset(t.stem for t in question_terms(topic_text))
+        parts = tuple(QuestionPart.of(text) for text in texts) or (QuestionPart.of(asked),)
+        return cls(
+            terms=tuple(question_terms(question)),
+            focus=frozenset(t.stem for t in question_terms(focus)) if focus else frozenset(),
+            topic=topic,
+            parts=parts,
+            typed_terms=tuple(question_terms(focus or question)),
+        )
+
+    def _any(self, attribute: str) -> bool:
+        return any(getattr(part, attribute) for part in self.parts)
+
+    @property
+    def wants_amount(self) -> bool:
+        return self._any("wants_amount")
+
+    @property
+    def wants_date(self) -> bool:
+        return self._any("wants_date")
+
+    @property
+    def wants_list(self) -> bool:
+        return self._any("wants_list")
+
+
+def split_question(question: str) -> tuple[str, list[str]]:
+    """(topic, parts): the leading segment without a question word, and the asking clauses."""
+    segments: list[str] = []
+    for clause in _COORDINATION.split(question.strip()):
+        pieces = _PUNCTUATION.split(clause)
+        current = pieces[0]
+        for piece in pieces[1:]:
+            if _starts_with_question_word(piece):
+                segments.append(current)
+                current = piece
+            else:
+                current = f"{current} {piece}"
+        segments.append(current)
+    segments = [s.strip(" ?.") for s in segments if s.strip(" ?.")]
+    topic = ""
+    if len(segments) > 1 and not _starts_with_question_word(segments[0]) and re.search(
+        rf"{re.escape(segments[0])}\s*[:–—-]", question
+    ):
+        topic = segments.pop(0)
+    return topic, segments
+
+
+def _starts_with_question_word(text: str) -> bool:
+    first = words(text)[:1]
+    return bool(first) and first[0].startswith(_QUESTION_WORDS)
