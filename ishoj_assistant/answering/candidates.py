@@ -28,7 +28,7 @@ _BULLET = re.compile(r"^\s*(?:[-•o*▪–]\s|\d{1,2}[.)]\s|[Xx☒☑]\s)")
 # "følgende initiativer: - Give ... - Videreudvikling ...": items run on in one line.
 _INLINE_LIST = re.compile(r":\s*[-•o*]\s.*\s[-•o*]\s")
 # A heading or an unbulleted item is a short line without a closing full stop.
-_SHORT_LINE_WORDS = 12
+_SHORT_LINE_WORDS = 15
 # Three or more short lines in a row are a list, not headings.
 _MIN_PLAIN_LIST = 3
 # A sentence opening with one of these continues its predecessor's topic.
@@ -168,9 +168,11 @@ def distinct(chosen: Sequence[Candidate]) -> list[Candidate]:
 def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) -> list[Candidate]:
     text = passage.text
     kinds = line_kinds(text.split("\n"))
-    # Until the passage shows a heading of its own, its section and document title govern it:
-    # "planen for 2019" is answered from the 2019 status note without repeating the year.
-    heading = TermSet.of(f"{passage.title} {passage.chunk.section}")
+    # The document title governs every sentence, and its section heading until the passage
+    # shows one of its own: "planen for 2019" is answered from the 2019 status note
+    # without repeating the year.
+    title = TermSet.of(passage.title)
+    heading = title | TermSet.of(passage.chunk.section)
     heading_open = False  # consecutive headings stack ("Temaer" under "Sundhedsstrategi")
     list_id: int | None = None
     rows = []
@@ -180,7 +182,7 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
         kind = _sentence_kind(kinds[line], first_in_line=previous_line != line, sentence=text[start:end])
         terms = TermSet.of(text[start:end])
         if kind is Kind.HEADING or kind is Kind.LEAD_IN:
-            heading = (heading | terms) if heading_open else terms
+            heading = (heading | terms) if heading_open else title | terms
             heading_open = kind is Kind.HEADING
             list_id = next(list_ids) if kind is Kind.LEAD_IN else None
         else:

@@ -106,6 +106,10 @@ class Scorer:
         """The question terms the sentence itself mentions."""
         return self._own[id(candidate)]
 
+    def names(self, candidate: Candidate) -> frozenset[str]:
+        """The question terms the sentence or its heading and document title mention (not its neighbours)."""
+        return self._own[id(candidate)] | self._heading[id(candidate)]
+
     def coverage(self, candidate: Candidate, already: frozenset[str] = frozenset(), part: QuestionPart | None = None) -> float:
         """Share of the question's (or one part's) IDF-weighted terms this sentence adds.
 
@@ -129,8 +133,13 @@ class Scorer:
 
     def heading_coverage(self, candidate: Candidate, part: QuestionPart) -> float:
         """Share of the part's terms named by the heading the sentence stands under."""
+        return self.section_coverage([candidate], part, body=0)
+
+    def section_coverage(self, section: Sequence[Candidate], part: QuestionPart, body: int = _SECTION_SENTENCES) -> float:
+        """Share of the part's terms named by a section's heading and its opening sentences, all at full weight."""
         weights = self._part_weights(part)
-        return sum(weights[t] for t in self._heading[id(candidate)]) / (sum(weights.values()) or 1.0)
+        found = self._heading[id(section[0])].union(*(self._own[id(c)] for c in section[:body]))
+        return sum(weights[t] for t in found) / (sum(weights.values()) or 1.0)
 
     def _part_weights(self, part: QuestionPart) -> dict[str, float]:
         own = {t.stem for t in part.terms} | self.profile.topic
@@ -242,9 +251,10 @@ def _best_for_part(
 ) -> list[Candidate]:
     """The part's best sentence; for a number, date or reason, the ones that hold it when any relevant one does.
 
-    The best sentence must itself name something the part asks about: a
-    sentence next to "Målsætningen ligger på 1-3 procent" does not answer
-    "Er det over målsætningen?" by being its neighbour.
+    The best sentence must name something the part asks about, itself or
+    through its heading: a sentence next to "Målsætningen ligger på 1-3
+    procent" does not answer "Er det over målsætningen?" by being its
+    neighbour.
 
     When the closest sentence of all merely restates the question, the
     documents mention what was asked about but do not answer it, and the part
@@ -256,10 +266,10 @@ def _best_for_part(
     closest = max(answers, key=lambda c: scorer.coverage(c, part=part), default=None)
     if closest is None or scorer.restates_question(closest):
         return []
-    asked = {t.stem for t in part.terms} | scorer.profile.topic
+    asked = {t.stem for t in part.terms}
     relevant = [
         c for c in options
-        if scorer.coverage(c, part=part) >= s.answer_min_coverage and (scorer.covered(c) & asked or not asked)
+        if scorer.coverage(c, part=part) >= s.answer_min_coverage and (scorer.names(c) & asked or not asked)
     ]
     if not part.typed:
         best = max(relevant, key=lambda c: scorer.score(c, part=part), default=None)
@@ -299,7 +309,7 @@ def _section_score(scorer: Scorer, section: list[Candidate], part: QuestionPart)
     """How well a heading names what the part asks about, for the section under it."""
     first = section[1]
     listing = scorer.settings.answer_list_boost * (part.wants_list and first.is_list_item)
-    return scorer.heading_coverage(first, part) + listing - scorer.settings.answer_rank_penalty * first.rank
+    return scorer.section_coverage(section[1:], part) + listing - scorer.settings.answer_rank_penalty * first.rank
 
 
 def _best_section(scorer: Scorer, options: Sequence[Candidate], part: QuestionPart) -> list[Candidate] | None:
@@ -419,7 +429,7 @@ def declined(passages: Sequence[Passage], settings: Settings, mode: str = "answe
     )
 
 
-def missing_anchor(question: str, passages: Sequence[Passage]) -> str | None:
+def missing_anchor(question: str, passages: Sequence[Passage], vocabulary: Vocabulary | None = None) -> str | None:
     """The question's anchor term when no passage text or title mentions it.
 
     Long compounds ("demenslandsby", "kontanthjælpsmodtager") name the topic;
@@ -431,7 +441,7 @@ def missing_anchor(question: str, passages: Sequence[Passage]) -> str | None:
     if topic is None or len(topic.stem) < _MIN_ANCHOR:
         return None
     texts = [p.title + "\n" + p.text for p in passages]
-    vocabulary = Vocabulary(texts)
+    vocabulary = vocabulary or passage_vocabulary(question, passages)
     found = any(how(TermSet.of(text), topic, vocabulary) for text in texts for how in (mentions, mentions_head))
     return None if found else topic.word
 
@@ -459,12 +469,13 @@ def extractive_answer(
     pool = candidates(passages)
     if not pool or not profile.terms:
         return declined(passages, settings)
-    scorer = Scorer(profile, pool, passage_vocabulary(question, passages), settings, rarity)
+    vocabulary = passage_vocabulary(question, passages)
+    scorer = Scorer(profile, pool, vocabulary, settings, rarity)
     supported = [
         c for c in pool
         if c.kind is not Kind.HEADING and scorer.coverage(c) >= settings.answer_min_coverage and not scorer.restates_question(c)
     ]
-    if not supported or missing_anchor(question, passages):
+    if not supported or missing_anchor(question, passages, vocabulary):
         return declined(passages, settings)
     several = len(profile.parts) > 1 or profile.wants_list
     picked = select(scorer, pool, settings.answer_max_sentences + (settings.answer_extra_sentences if several else 0))

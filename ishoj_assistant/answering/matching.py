@@ -12,6 +12,8 @@ Danish compounds.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -75,15 +77,28 @@ class Vocabulary:
                 elif len(w) >= MIN_LEFTOVER:
                     self.particles.add(w)
         self.stems = {stem(w) for w in self.words}
-        # Word beginnings and endings seen in other compounds: "omsorg" never stands
-        # alone, but "omsorgspatienter" shows it is a word part of its own.
-        self._openings: dict[str, set[str]] = {}
-        self._endings: dict[str, set[str]] = {}
-        for w in self.words:
-            for i in range(MIN_PART, len(w) - MIN_LEFTOVER + 1):
-                self._openings.setdefault(w[:i], set()).add(stem(w))
-                self._endings.setdefault(w[len(w) - i :], set()).add(stem(w))
+        # Sorted forwards and backwards, to find the words a piece opens or ends.
+        self._forwards = sorted(self.words)
+        self._backwards = sorted(w[::-1] for w in self.words)
         self._cache: dict[tuple[str, str], bool] = {}
+        self._heads: dict[Term, tuple[str, ...]] = {}
+
+    def _seen_in_another_word(self, piece: str, word_stem: str, at_start: bool) -> bool:
+        """Another word (not an inflection of ``word_stem``) opens or ends with ``piece``.
+
+        "omsorg" never stands alone, but "omsorgspatienter" shows it is a
+        word part of its own.
+        """
+        if len(piece) < MIN_PART:
+            return False
+        ordered, key = (self._forwards, piece) if at_start else (self._backwards, piece[::-1])
+        for candidate in itertools.islice(ordered, bisect.bisect_left(ordered, key), None):
+            if not candidate.startswith(key):
+                return False
+            word = candidate if at_start else candidate[::-1]
+            if len(word) >= len(piece) + MIN_LEFTOVER and stem(word) != word_stem:
+                return True
+        return False
 
     def is_word(self, piece: str, glued: bool = True) -> bool:
         """A known word or stem, optionally two known words glued (with a linking letter)."""
@@ -101,12 +116,12 @@ class Vocabulary:
     def _left_ok(self, left: str, word_stem: str = "") -> bool:
         if not left or left in self.particles or self.is_word(left) or (left[-1] in _LINKS and self.is_word(left[:-1])):
             return True
-        return bool(self._openings.get(left, set()) - {word_stem})
+        return self._seen_in_another_word(left, word_stem, at_start=True)
 
     def _right_ok(self, right: str, word_stem: str = "") -> bool:
         if not right or self.is_word(right) or (right[0] in _LINKS and self.is_word(right[1:])):
             return True
-        return bool(self._endings.get(right, set()) - {word_stem})
+        return self._seen_in_another_word(right, word_stem, at_start=False)
 
     def is_part(self, part: str, word: str) -> bool:
         """``part`` is one of the words ``word`` is compounded of.
@@ -133,12 +148,15 @@ class Vocabulary:
         Danish compounds are head-final, so a sentence about the head still
         answers ("tilknyttet en medarbejder" for "kontaktmedarbejder").
         """
-        found = []
-        for part in term.parts:
-            for i in range(MIN_LEFTOVER, len(part) - MIN_HEAD + 1):
-                if self._left_ok(part[:i]):
-                    found.append(part[i:])
-        return tuple(dict.fromkeys(found))
+        if term not in self._heads:
+            found = [
+                part[i:]
+                for part in term.parts
+                for i in range(MIN_LEFTOVER, len(part) - MIN_HEAD + 1)
+                if self._left_ok(part[:i])
+            ]
+            self._heads[term] = tuple(dict.fromkeys(found))
+        return self._heads[term]
 
 
 def _occurrences(part: str, word: str) -> list[int]:
@@ -193,4 +211,4 @@ def mentions_head(terms: TermSet, term: Term, vocabulary: Vocabulary) -> bool:
 
 
 def _contains(terms: TermSet, part: str, vocabulary: Vocabulary) -> bool:
-    return part in terms.tokens or any(vocabulary.is_part(part, w) for w in terms.tokens if len(w) > len(part))
+    return part in terms.tokens or any(part in w and vocabulary.is_part(part, w) for w in terms.tokens if len(w) > len(part))
