@@ -214,12 +214,18 @@ def select(scorer: Scorer, pool: Sequence[Candidate], limit: int) -> list[Candid
         return []
     part_answers = len(chosen)
     bar = max(s.answer_min_added, s.answer_extra_ratio * max(scorer.score(c) for c in chosen))
+    # An answer to "hvilke" wants every instance ("anbefaling nr. 2 og 12", "nr. 28 og 29"),
+    # so a further sentence there counts in full, not only for the question words it adds.
+    already = frozenset() if scorer.profile.wants_list else None
+    whole = QuestionPart(terms=scorer.profile.terms)
     while len(chosen) < limit:
-        best_extra = max(unused(), key=lambda c: scorer.score(c, covered), default=None)
-        if best_extra is None or scorer.score(best_extra, covered) < bar:
+        seen = covered if already is None else already
+        best_extra = max(unused(), key=lambda c: scorer.score(c, seen), default=None)
+        if best_extra is None or scorer.score(best_extra, seen) < bar:
             break
         chosen.append(best_extra)
-        covered |= scorer.covered(best_extra)
+        chosen.extend(c for c in _on_topic_neighbours(scorer, best_extra, whole, pool) if c in unused())
+        covered = covered.union(*(scorer.covered(c) for c in chosen))
     return distinct(_with_antecedents(_with_list_items(chosen, part_answers, pool, scorer, s.answer_list_items), pool))
 
 
