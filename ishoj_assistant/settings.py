@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     answer_extra_sentences: int = Field(3, ge=0, description="Extra sentences for list and multi-part questions.")
     answer_number_boost: float = Field(0.15, ge=0, description="Bonus for a number, date or reason the question asks for.")
     answer_list_boost: float = Field(0.1, ge=0, description="Bonus for a list item when the question asks 'hvilke'.")
+    answer_locality_boost: float = Field(
+        0.05, ge=0, description="Lead for a sentence in the passage that answered an earlier part of the question."
+    )
     answer_rank_penalty: float = Field(0.02, ge=0, description="Score lost per retrieval rank of the passage.")
     answer_focus_weight: float = Field(2.0, ge=1, description="Weight of a follow-up's own words over the history's.")
     answer_context_weight: float = Field(0.5, ge=0, le=1, description="Weight of terms from the preceding sentence.")
