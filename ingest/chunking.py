@@ -45,24 +45,43 @@ class ChunkSpan:
     page_end: int
 
 
+def _block_kinds(doc: CleanDocument) -> list[str]:
+    """Block kinds, with bold lines right after a lead-in ("... i følgende politikker:") read as list items.
+
+    The PDF sets such list items in bold, so they look like headings; as
+    headings they would start new sections and part the list from its lead-in.
+    """
+    kinds: list[str] = []
+    after_lead_in = False
+    for block in doc.blocks:
+        kind = block.kind
+        if kind == "heading" and after_lead_in:
+            kind = "item"
+        else:
+            after_lead_in = kind == "paragraph" and doc.block_text(block).rstrip().endswith(":")
+        kinds.append(kind)
+    return kinds
+
+
 def _units(doc: CleanDocument) -> list[Unit]:
     units: list[Unit] = []
     section = ""
     blocks: list[Block] = doc.blocks
-    for index, block in enumerate(blocks):
+    kinds = _block_kinds(doc)
+    for index, (block, kind) in enumerate(zip(blocks, kinds)):
         text = doc.block_text(block)
-        if block.kind == "heading":
+        if kind == "heading":
             section = text
             units.append(Unit(block.start, block.end, len(text.split()), section, "heading", glued_to_next=True))
             continue
-        spans = [(block.start, block.end)] if block.kind == "item" else [
+        spans = [(block.start, block.end)] if kind == "item" else [
             (block.start + s, block.start + e) for s, e in sentence_spans(text)
         ]
-        next_is_item = index + 1 < len(blocks) and blocks[index + 1].kind == "item"
+        next_is_item = index + 1 < len(blocks) and kinds[index + 1] == "item"
         for position, (start, end) in enumerate(spans):
             last = position == len(spans) - 1
-            lead_in = last and next_is_item and block.kind == "paragraph"
-            units.append(Unit(start, end, len(doc.text[start:end].split()), section, block.kind, glued_to_next=lead_in))
+            lead_in = last and next_is_item and kind == "paragraph"
+            units.append(Unit(start, end, len(doc.text[start:end].split()), section, kind, glued_to_next=lead_in))
     return units
 
 

@@ -31,7 +31,7 @@ from ishoj_assistant.store import ChunkStore
 
 # Bump when cleaning or chunking changes in a way that should re-chunk every
 # document; it is part of each document version.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 logger = logging.getLogger(__name__)
 

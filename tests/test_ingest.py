@@ -189,3 +189,23 @@ def test_one_progress_bar_for_the_whole_run(small_settings: Settings, tmp_path: 
     assert len(report.by_status("indexed")) == 2
     assert len(calls) == 1, "one progress callback for the whole run, not one per document"
     assert calls[0] == sum(advances) == context.embedder.misses - texts_before
+
+
+def test_bold_list_items_after_a_lead_in_stay_in_its_chunk() -> None:
+    """Items set in bold look like headings; after "følgende politikker:" they are the list, not new sections."""
+    from ingest.chunking import ChunkingConfig, chunk_document
+    from ingest.cleaning import Block, CleanDocument
+
+    filler = " ".join(f"Sætning nummer {i} om hverdagstræning i eget hjem." for i in range(30))
+    parts = [("paragraph", filler + " Initiativerne opfylder mål i følgende politikker:")]
+    parts += [("heading", name) for name in ("Seniorpolitikken", "Sundhedspolitikken", "Frivilligpolitikken")]
+    parts += [("heading", "Resultater"), ("paragraph", "Hverdagstræningen har hjulpet mange borgere.")]
+    text, blocks = "", []
+    for kind, piece in parts:
+        blocks.append(Block(kind, len(text), len(text) + len(piece), 1))  # type: ignore[arg-type]
+        text += piece + "\n"
+    doc = CleanDocument(text, [0], blocks)
+    chunks = [text[c.start : c.end] for c in chunk_document(doc, ChunkingConfig(min_words=60, max_words=120, overlap_words=10))]
+    holding = [c for c in chunks if "følgende politikker:" in c]
+    assert holding and all("Frivilligpolitikken" in c for c in holding)
+    assert not any(c.startswith("Seniorpolitikken") for c in chunks)
