@@ -50,6 +50,7 @@ def _block_kinds(doc: CleanDocument) -> list[str]:
 
     The PDF sets such list items in bold, so they look like headings; as
     headings they would start new sections and part the list from its lead-in.
+    The whole run of bold lines up to the next paragraph counts as the list.
     """
     kinds: list[str] = []
     after_lead_in = False

@@ -196,10 +196,10 @@ def test_bold_list_items_after_a_lead_in_stay_in_its_chunk() -> None:
     from ingest.chunking import ChunkingConfig, chunk_document
     from ingest.cleaning import Block, CleanDocument
 
-    filler = " ".join(f"Sætning nummer {i} om hverdagstræning i eget hjem." for i in range(30))
+    filler = " ".join(f"Sætning nummer {i} om hverdagstræning i eget hjem." for i in range(9))
     parts = [("paragraph", filler + " Initiativerne opfylder mål i følgende politikker:")]
     parts += [("heading", name) for name in ("Seniorpolitikken", "Sundhedspolitikken", "Frivilligpolitikken")]
-    parts += [("heading", "Resultater"), ("paragraph", "Hverdagstræningen har hjulpet mange borgere.")]
+    parts += [("paragraph", " ".join(["Hverdagstræningen har hjulpet mange borgere i hele kommunen."] * 12))]
     text, blocks = "", []
     for kind, piece in parts:
         blocks.append(Block(kind, len(text), len(text) + len(piece), 1))  # type: ignore[arg-type]
