@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ishoj_assistant.danish import content_terms, normalise, numbers, words
 from ishoj_assistant.models import Citation, Passage
 from ishoj_assistant.sentences import MARKER_PATTERN as _MARKER_PATTERN
-from ishoj_assistant.sentences import sentence_spans, split_sentences
+from ishoj_assistant.sentences import sentence_spans
 
 DECLINE_TEXT = "Det kan jeg ikke finde i dokumenterne."
 
