@@ -62,7 +62,10 @@ class Settings(BaseSettings):
 
     # --- retrieval -----------------------------------------------------------
     keyword_refresh_s: float = Field(
-        2.0, ge=0, description="How often (s) keyword search re-checks the store for other processes' changes."
+        2.0,
+        ge=0,
+        description="How often (s) keyword search and dense search's live-version cache re-check the store "
+        "for other processes' changes.",
     )
     dense_overfetch: int = Field(
         10, ge=0, description="Extra dense candidates fetched so hits dropped as stale (replaced documents) do not shorten the list."
