@@ -62,7 +62,13 @@ class Settings(BaseSettings):
 
     # --- retrieval -----------------------------------------------------------
     keyword_refresh_s: float = Field(
-        2.0, ge=0, description="How often (s) keyword search re-checks the store for other processes' changes."
+        2.0,
+        ge=0,
+        description="How often (s) keyword search and dense search's live-version cache re-check the store "
+        "for other processes' changes.",
+    )
+    dense_overfetch: int = Field(
+        10, ge=0, description="Extra dense candidates fetched so hits dropped as stale (replaced documents) do not shorten the list."
     )
     compound_ngram: int = Field(4, ge=3, le=8, description="Character n-gram length of the compound signal.")
     weight_bm25: float = Field(1.0, ge=0, description="RRF weight of whole-stem bm25.")

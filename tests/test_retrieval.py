@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ishoj_assistant.context import AppContext
 from ishoj_assistant.models import SearchFilters
 from ishoj_assistant.retrieval.hybrid import HybridRetriever
 from ishoj_assistant.store import ChunkStore
-from ishoj_assistant.retrieval.keyword import KeywordSearcher
+from ishoj_assistant.retrieval.keyword import KeywordSearcher, top_k
 
 FILLER = (
     "Ishøj Kommune arbejder løbende med at udvikle tilbuddene til borgerne, og indsatsen "
@@ -126,3 +127,17 @@ def test_unfiltered_search_spans_documents(corpus_context: AppContext) -> None:
     hits = corpus_context.retriever.search("ældre borgere sundhed", k=20)
     assert len({p.doc_id for p in hits}) >= 3
     assert [p.score for p in hits] == sorted((p.score for p in hits), reverse=True)
+
+
+def test_top_k_orders_like_a_stable_full_sort() -> None:
+    # Many ties and zeros: the partition must keep every tie at the cut and the index order within ties.
+    scores = np.random.default_rng(3).integers(0, 6, size=500).astype(np.float64)
+    for k in (1, 7, 50, 499, 600):
+        full = [i for i in np.argsort(-scores, kind="stable")[:k] if scores[i] > 0]
+        assert top_k(scores, k).tolist() == full
+
+
+def test_vectorised_filters_match_the_filter_definition(corpus_context: AppContext) -> None:
+    snapshot = corpus_context.retriever.keyword.snapshot()
+    for filters in (SearchFilters(year=2019), SearchFilters(doc_type="strategi", year=2023), SearchFilters(doc_id="nope")):
+        assert snapshot.mask(filters).tolist() == [filters.matches(c) for c in snapshot.chunks]

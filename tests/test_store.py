@@ -7,6 +7,7 @@ and run in milliseconds; ingestion tests cover the real embedder.
 from __future__ import annotations
 
 import hashlib
+import time
 
 import numpy as np
 import pytest
@@ -68,6 +69,15 @@ def _put(store: ChunkStore, doc_id: str, version: str, texts: list[str], **kw: o
     store.put_document(info, chunks, store.embedder.embed_passages([c.text for c in chunks]))
 
 
+def _write_unlisted_chunks(store: ChunkStore, doc_id: str, version: str, texts: list[str]) -> None:
+    """Chunks without a manifest record, as a writer killed before the manifest leaves them."""
+    _info, chunks = _document(doc_id, version, texts)
+    store._chunks.upsert(
+        ids=[c.chunk_id for c in chunks], documents=[c.text for c in chunks],
+        metadatas=[c.metadata() for c in chunks], embeddings=store.embedder.embed_passages([c.text for c in chunks]),
+    )
+
+
 def test_replacing_a_document_keeps_only_the_new_version(store: ChunkStore) -> None:
     _put(store, "notat", "v1", ["kontinensklinik gammel tekst", "klippekort gammel tekst"])
     first = store.generation()
@@ -80,12 +90,7 @@ def test_replacing_a_document_keeps_only_the_new_version(store: ChunkStore) -> N
 
 def test_half_written_version_is_invisible_and_repaired(store: ChunkStore) -> None:
     _put(store, "notat", "v1", ["kontinensklinik første udgave"])
-    # A writer killed after writing chunks but before the manifest: simulate it.
-    _info, chunks = _document("notat", "v2", ["kontinensklinik anden udgave", "mere tekst"])
-    store._chunks.upsert(
-        ids=[c.chunk_id for c in chunks], documents=[c.text for c in chunks],
-        metadatas=[c.metadata() for c in chunks], embeddings=store.embedder.embed_passages([c.text for c in chunks]),
-    )
+    _write_unlisted_chunks(store, "notat", "v2", ["kontinensklinik anden udgave", "mere tekst"])
     assert [c.text for c in store.iter_chunks()] == ["kontinensklinik første udgave"]
     hits = store.dense_search(store.embedder.embed_query("kontinensklinik udgave"), 5)
     assert [h.chunk.doc_version for h in hits] == ["v1"]
@@ -111,3 +116,48 @@ def test_other_embedder_is_refused_with_reindex_hint(settings: Settings, store: 
         ChunkStore(settings, HashEmbedder(dimension=32, name="test/other"))
     drop_collections(settings)
     assert ChunkStore(settings, HashEmbedder(dimension=32, name="test/other")).count() == 0
+
+
+def test_dense_results_stay_k_long_when_stale_hits_are_dropped(store: ChunkStore) -> None:
+    _put(store, "notat", "v1", [f"ældre hverdagstræning afsnit {i}" for i in range(6)])
+    # Five unlisted chunks that match the query better than any live one.
+    _write_unlisted_chunks(store, "notat", "v0", ["ældre hverdagstræning"] * 5)
+    hits = store.dense_search(store.embedder.embed_query("ældre hverdagstræning"), 3)
+    assert [h.chunk.doc_version for h in hits] == ["v1", "v1", "v1"]
+
+
+def test_dense_search_on_an_empty_store_returns_nothing(store: ChunkStore) -> None:
+    assert store.dense_search(store.embedder.embed_query("ældre"), 5) == []
+
+
+def test_another_store_sees_changes_after_the_refresh_interval(settings: Settings) -> None:
+    settings = settings.model_copy(update={"keyword_refresh_s": 1.0})
+    writer = ChunkStore(settings, HashEmbedder())
+    # A store object of its own stands for another API process on the same Chroma.
+    reader = ChunkStore(settings, HashEmbedder())
+    query = writer.embedder.embed_query("svømmehal omklædningsrum")
+
+    def seen() -> set[str]:
+        return {h.chunk.doc_id for h in reader.dense_search(query, 5)}
+
+    _put(writer, "gammel", "v1", ["svømmehal gammel tekst"])
+    assert seen() == {"gammel"}
+    _put(writer, "ny", "v1", ["svømmehal omklædningsrum"])
+    assert writer.remove_document("gammel")
+    assert "ny" not in seen()  # the reader's cached manifest is not re-read on every query
+    time.sleep(1.1)
+    assert seen() == {"ny"}
+
+
+def test_generation_changes_with_every_write_and_survives_reopening(settings: Settings, store: ChunkStore) -> None:
+    seen = {store.generation()}
+    _put(store, "a", "v1", ["tekst"])
+    seen.add(store.generation())
+    _put(store, "a", "v2", ["anden tekst"])
+    seen.add(store.generation())
+    assert store.remove_document("a")
+    seen.add(store.generation())
+    assert len(seen) == 4
+    assert ChunkStore(settings, HashEmbedder()).generation() == store.generation()
+    assert store.documents() == [] and store.live_versions() == {}
+    assert store.remove_document("~generation") is False

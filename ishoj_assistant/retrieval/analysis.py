@@ -1,22 +1,41 @@
-"""Term analysers for the keyword indexes: one function per signal.
+"""Term analysers for the keyword indexes: one per signal.
 
-Each analyser turns a text into the terms one bm25 index is built from; the
-same function is applied to chunks and to queries, so index and query can
-never drift apart.
+Every signal starts from the same Danish content stems
+(:func:`ishoj_assistant.danish.content_terms`) and expands each stem into its
+own terms. The same analyser is applied to chunks and to queries, so index and
+query can never drift apart; splitting "text -> stems" from "stem -> terms"
+lets an index build stem each chunk once for all signals and cache the
+per-stem expansion, which is what dominated the build time at 100,000 chunks.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from ishoj_assistant.danish import content_terms
 
-Analyser = Callable[[str], list[str]]
+
+@dataclass(frozen=True)
+class Analyser:
+    """Turns a text (or its already computed stems) into one signal's terms."""
+
+    expand: Callable[[str], tuple[str, ...]]
+
+    def terms_of_stems(self, stems: list[str]) -> list[str]:
+        return [term for stem in stems for term in self.expand(stem)]
+
+    def __call__(self, text: str) -> list[str]:
+        return self.terms_of_stems(content_terms(text))
 
 
-def stem_terms(text: str) -> list[str]:
-    """Snowball stems of the Danish content words (stopwords dropped)."""
-    return content_terms(text)
+def _whole(stem: str) -> tuple[str, ...]:
+    return (stem,)
+
+
+STEM_ANALYSER = Analyser(_whole)
+"""Snowball stems of the Danish content words (stopwords dropped)."""
 
 
 def make_ngram_analyser(n: int) -> Analyser:
@@ -28,13 +47,10 @@ def make_ngram_analyser(n: int) -> Analyser:
     whole so short words still count.
     """
 
-    def ngrams(text: str) -> list[str]:
-        out: list[str] = []
-        for term in content_terms(text):
-            if len(term) <= n:
-                out.append(term)
-            else:
-                out.extend(term[i : i + n] for i in range(len(term) - n + 1))
-        return out
+    @lru_cache(maxsize=200_000)
+    def ngrams(stem: str) -> tuple[str, ...]:
+        if len(stem) <= n:
+            return (stem,)
+        return tuple(stem[i : i + n] for i in range(len(stem) - n + 1))
 
-    return ngrams
+    return Analyser(ngrams)

@@ -20,7 +20,7 @@ import pickle
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import bm25s
@@ -29,70 +29,131 @@ from bm25s.tokenization import Tokenized
 
 from ingest.pipeline import embedding_text
 from ishoj_assistant.models import Chunk, Passage, SearchFilters
-from ishoj_assistant.retrieval.analysis import Analyser, make_ngram_analyser, stem_terms
+from ishoj_assistant.danish import content_terms
+from ishoj_assistant.retrieval.analysis import STEM_ANALYSER, Analyser, make_ngram_analyser
 from ishoj_assistant.settings import Settings
 from ishoj_assistant.store import ChunkStore
 
-_CACHE_FORMAT = 3  # bump when the pickled layout or the analysers change
+_CACHE_FORMAT = 4  # bump when the pickled layout or the analysers change
+_NO_YEAR = -1  # a chunk without a year; no year filter asks for it
 
 
 class Bm25Index:
-    """One bm25 index over a fixed list of chunks, with its own analyser."""
+    """One bm25 index over a fixed list of chunks, with its own analyser.
 
-    def __init__(self, texts: list[str], analyser: Analyser):
+    bm25s does the indexing (its eager score matrix: one column of precomputed
+    bm25 contributions per term). Scoring reads that matrix directly: only the
+    query terms' columns are touched and summed with one ``np.bincount``,
+    which at 100,000 chunks is several times faster than bm25s's per-term
+    ``np.add.at``; a query term repeated counts repeatedly, as in bm25s.
+    """
+
+    def __init__(self, stem_lists: list[list[str]], analyser: Analyser):
         self.analyser = analyser
         vocab: dict[str, int] = {"": 0}  # bm25s wants an id for the empty token
-        ids = [[vocab.setdefault(t, len(vocab)) for t in analyser(text)] or [0] for text in texts]
+        ids_of_stem: dict[str, list[int]] = {}
+
+        def stem_ids(stem: str) -> list[int]:
+            ids = ids_of_stem.get(stem)
+            if ids is None:
+                ids = ids_of_stem[stem] = [vocab.setdefault(t, len(vocab)) for t in analyser.expand(stem)]
+            return ids
+
+        corpus = [[i for stem in stems for i in stem_ids(stem)] or [0] for stems in stem_lists]
         self.vocab = vocab
-        self.documents = len(texts)
-        self.document_frequency = np.bincount(
-            np.fromiter((t for doc in ids for t in set(doc)), dtype=np.int64), minlength=len(vocab)
-        )
         self.model = bm25s.BM25()
-        if texts:
-            self.model.index(Tokenized(ids=ids, vocab=vocab), create_empty_token=False, show_progress=False)
+        if stem_lists:
+            self.model.index(Tokenized(ids=corpus, vocab=vocab), create_empty_token=False, show_progress=False)
 
     def rarity(self, terms: Iterable[str]) -> dict[str, float]:
-        """Inverse document frequency of each term in the whole index; unseen terms are the rarest."""
-        return {
-            t: math.log((self.documents + 1) / (1 + int(self.document_frequency[self.vocab[t]] if t in self.vocab else 0))) + 1.0
-            for t in terms
-        }
+        """Inverse document frequency of each term in the whole index; unseen terms are the rarest.
+
+        A term's column in the score matrix has one entry per chunk holding
+        it, so its length is the term's document frequency.
+        """
+        if not self.vocab or "indptr" not in getattr(self.model, "scores", {}):
+            return {}
+        indptr = self.model.scores["indptr"]
+        documents = int(self.model.scores["num_docs"])
+
+        def frequency(term: str) -> int:
+            i = self.vocab.get(term)
+            return 0 if i is None or i + 1 >= len(indptr) else int(indptr[i + 1] - indptr[i])
+
+        return {t: math.log((documents + 1) / (1 + frequency(t))) + 1.0 for t in terms}
 
     def scores(self, query: str) -> np.ndarray | None:
         """bm25 score of every chunk, or None when no query term is in the vocabulary."""
         ids = [self.vocab[t] for t in self.analyser(query) if t in self.vocab]
         if not ids:
             return None
-        return np.asarray(self.model.get_scores(ids), dtype=np.float64)
+        matrix = self.model.scores
+        indptr, indices, data = matrix["indptr"], matrix["indices"], matrix["data"]
+        columns = [slice(indptr[i], indptr[i + 1]) for i in ids]
+        rows = np.concatenate([indices[c] for c in columns])
+        weights = np.concatenate([data[c] for c in columns]).astype(np.float64)
+        return np.bincount(rows, weights=weights, minlength=int(matrix["num_docs"]))
 
     def __getstate__(self) -> dict[str, object]:
-        # The analyser may be a closure; it is restored by the owner after loading.
+        # The analyser may hold a closure; it is restored by the owner after loading.
         return {k: v for k, v in self.__dict__.items() if k != "analyser"}
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest positive scores, best first, ties in index order.
+
+    The same order as ``np.argsort(-scores, kind="stable")[:k]`` restricted to
+    positive scores, without sorting all chunks: a partition finds the k-th
+    best score and only the chunks at or above it are sorted.
+    """
+    candidates = np.flatnonzero(scores > 0.0)
+    if candidates.size > k:
+        kth = np.partition(scores[candidates], candidates.size - k)[candidates.size - k]
+        candidates = candidates[scores[candidates] >= kth]
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order][:k]
 
 
 @dataclass
 class KeywordSnapshot:
-    """The chunks of one store generation and their indexes, one per signal."""
+    """The chunks of one store generation and their indexes, one per signal.
+
+    The filterable metadata is kept as arrays so a filtered search is a few
+    vectorised comparisons instead of a Python loop over every chunk.
+    """
 
     generation: str
     chunks: list[Chunk]
     indexes: dict[str, Bm25Index]
+    doc_ids: np.ndarray = field(init=False, repr=False)
+    doc_types: np.ndarray = field(init=False, repr=False)
+    years: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.doc_ids = np.array([c.doc_id for c in self.chunks], dtype=str)
+        self.doc_types = np.array([c.doc_type for c in self.chunks], dtype=str)
+        self.years = np.array([c.year if c.year is not None else _NO_YEAR for c in self.chunks], dtype=np.int64)
+
+    def mask(self, filters: SearchFilters) -> np.ndarray:
+        """True for the chunks that pass every filter that is set (as :meth:`SearchFilters.matches`)."""
+        keep = np.ones(len(self.chunks), dtype=bool)
+        for values, wanted in ((self.doc_ids, filters.doc_id), (self.doc_types, filters.doc_type), (self.years, filters.year)):
+            if wanted is not None:
+                keep &= values == wanted
+        return keep
 
     def search(self, signal: str, query: str, k: int, filters: SearchFilters | None) -> list[Passage]:
         scores = self.indexes[signal].scores(query)
         if scores is None:
             return []
         if filters is not None and not filters.is_empty():
-            mask = np.array([filters.matches(c) for c in self.chunks], dtype=bool)
-            scores = np.where(mask, scores, 0.0)
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [Passage(self.chunks[i], float(scores[i])) for i in order if scores[i] > 0.0]
+            scores = np.where(self.mask(filters), scores, 0.0)
+        return [Passage(self.chunks[i], float(scores[i])) for i in top_k(scores, k)]
 
 
 def _analysers(settings: Settings) -> dict[str, Analyser]:
     """The keyword signals: whole Danish stems and compound-part n-grams."""
-    return {"bm25": stem_terms, "ngram": make_ngram_analyser(settings.compound_ngram)}
+    return {"bm25": STEM_ANALYSER, "ngram": make_ngram_analyser(settings.compound_ngram)}
 
 
 class KeywordSearcher:
@@ -148,9 +209,9 @@ class KeywordSearcher:
 
     def _build(self, generation: str) -> KeywordSnapshot:
         chunks = sorted(self.store.iter_chunks(), key=lambda c: (c.doc_id, c.chunk_index))
-        texts = [embedding_text(c) for c in chunks]
+        stems = [content_terms(embedding_text(c)) for c in chunks]  # once for all signals
         snapshot = KeywordSnapshot(
-            generation, chunks, {name: Bm25Index(texts, analyser) for name, analyser in self.analysers.items()}
+            generation, chunks, {name: Bm25Index(stems, analyser) for name, analyser in self.analysers.items()}
         )
         self._save(snapshot)
         return snapshot
