@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from ishoj_assistant.answering.checker import DECLINE_TEXT, check_answer, split_sentences
+from ishoj_assistant.answering.checker import DECLINE_TEXT, check_answer
+from ishoj_assistant.sentences import split_sentences
 from ishoj_assistant.answering.generative import GenerativeAnswerer
 from ishoj_assistant.answering.llm import build_llm
 from ishoj_assistant.answering.prompt import SYSTEM_PROMPT
