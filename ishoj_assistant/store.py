@@ -30,13 +30,15 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Generic, Iterable, Sequence, TypeVar
 
 import numpy as np
 
 from ishoj_assistant.embedding import Embedder, chroma_embedding_function
 from ishoj_assistant.models import Chunk, DocumentInfo, SearchFilters
 from ishoj_assistant.settings import Settings
+
+T = TypeVar("T")
 
 _PAGE = 1000  # Chroma get() page size; keeps memory flat on big collections
 # Reserved manifest id of the generation token; document ids are slugs of
@@ -82,6 +84,38 @@ def _where(filters: SearchFilters | None) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+class GenerationView(Generic[T]):
+    """A value derived from the store, rebuilt only when :meth:`ChunkStore.generation` changed.
+
+    The generation is re-checked at once after a write through this process
+    and otherwise at most every ``keyword_refresh_s`` seconds, so a steady
+    store costs two point reads per interval instead of a rebuild per use,
+    and another process's ingest or delete is seen within the interval.
+    """
+
+    def __init__(self, store: "ChunkStore", build: Callable[[str], T]):
+        self.store = store
+        self.build = build
+        self._lock = threading.Lock()
+        self._value: T | None = None
+        self._generation = ""
+        self._seen_writes = -1
+        self._checked_at = float("-inf")
+
+    def get(self) -> T:
+        with self._lock:
+            now = time.monotonic()
+            due = now - self._checked_at >= self.store.settings.keyword_refresh_s
+            if self._value is None or self._seen_writes != self.store.local_writes or due:
+                self._seen_writes = self.store.local_writes
+                self._checked_at = now
+                generation = self.store.generation()
+                if self._value is None or generation != self._generation:
+                    self._value = self.build(generation)
+                    self._generation = generation
+            return self._value
+
+
 class ChunkStore:
     """Reads and writes documents as whole versions in Chroma."""
 
@@ -104,11 +138,7 @@ class ChunkStore:
             metadata={"role": "manifest"},
         )
         # Dense search's view of the manifest (see the module docstring).
-        self._live_lock = threading.Lock()
-        self._live: dict[str, str] | None = None
-        self._live_generation = ""
-        self._live_writes = -1
-        self._live_checked_at = float("-inf")
+        self._live = GenerationView(self, lambda _generation: self.live_versions())
 
     def _check_embedder(self) -> None:
         meta = self._chunks.metadata or {}
@@ -159,24 +189,8 @@ class ChunkStore:
         return {doc_id: str(meta["doc_version"]) for doc_id, meta in self._manifest_records()}
 
     def cached_live_versions(self) -> dict[str, str]:
-        """:meth:`live_versions` for the query path: at most ``keyword_refresh_s`` old.
-
-        Re-checked at once after a write through this store and otherwise every
-        ``keyword_refresh_s`` seconds; the manifest itself is re-read only when
-        :meth:`generation` changed, so a steady store costs two point reads per
-        interval instead of a full manifest read per query.
-        """
-        with self._live_lock:
-            now = time.monotonic()
-            due = now - self._live_checked_at >= self.settings.keyword_refresh_s
-            if self._live is None or self._live_writes != self.local_writes or due:
-                self._live_writes = self.local_writes
-                self._live_checked_at = now
-                generation = self.generation()
-                if self._live is None or generation != self._live_generation:
-                    self._live = self.live_versions()
-                    self._live_generation = generation
-            return self._live
+        """:meth:`live_versions` for the query path: at most ``keyword_refresh_s`` old (see :class:`GenerationView`)."""
+        return self._live.get()
 
     def generation(self) -> str:
         """A token that changes whenever any document is added, replaced or removed.

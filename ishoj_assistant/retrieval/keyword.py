@@ -17,8 +17,6 @@ from __future__ import annotations
 import math
 import os
 import pickle
-import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +30,7 @@ from ishoj_assistant.models import Chunk, Passage, SearchFilters
 from ishoj_assistant.danish import content_terms
 from ishoj_assistant.retrieval.analysis import STEM_ANALYSER, Analyser, make_ngram_analyser
 from ishoj_assistant.settings import Settings
-from ishoj_assistant.store import ChunkStore
+from ishoj_assistant.store import ChunkStore, GenerationView
 
 _CACHE_FORMAT = 4  # bump when the pickled layout or the analysers change
 _NO_YEAR = -1  # a chunk without a year; no year filter asks for it
@@ -163,10 +161,7 @@ class KeywordSearcher:
         self.settings = settings
         self.store = store
         self.analysers = _analysers(settings)
-        self._snapshot: KeywordSnapshot | None = None
-        self._checked_at = float("-inf")
-        self._seen_writes = -1
-        self._lock = threading.Lock()
+        self._snapshots = GenerationView(store, lambda generation: self._load(generation) or self._build(generation))
 
     @property
     def cache_dir(self) -> Path:
@@ -174,16 +169,7 @@ class KeywordSearcher:
 
     def snapshot(self) -> KeywordSnapshot:
         """The current snapshot, rebuilt or reloaded when the store's generation changed."""
-        with self._lock:
-            now = time.monotonic()
-            local_change = self._seen_writes != self.store.local_writes
-            if self._snapshot is None or local_change or now - self._checked_at >= self.settings.keyword_refresh_s:
-                self._seen_writes = self.store.local_writes
-                generation = self.store.generation()
-                self._checked_at = now
-                if self._snapshot is None or self._snapshot.generation != generation:
-                    self._snapshot = self._load(generation) or self._build(generation)
-            return self._snapshot
+        return self._snapshots.get()
 
     def search(self, signal: str, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Passage]:
         return self.snapshot().search(signal, query, k, filters)
