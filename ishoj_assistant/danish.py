@@ -66,9 +66,14 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(_IRREGULAR_PLURALS.get(word, word))
 
 
+def content_words(text: str) -> list[str]:
+    """The words that carry content (stopwords and single letters dropped), in order."""
+    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
 def content_terms(text: str) -> list[str]:
-    """Stemmed content words (stopwords and single letters dropped), in order."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    """Stemmed content words, in order."""
+    return [stem(w) for w in content_words(text)]
 
 
 def numbers(text: str) -> set[str]:

@@ -17,6 +17,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 
 from ishoj_assistant.answering.candidates import Candidate, Kind, candidates, distinct, text_key
 from ishoj_assistant.answering.checker import DECLINE_TEXT
@@ -29,7 +30,7 @@ from ishoj_assistant.settings import Settings
 _MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DATE = re.compile(
-    rf"\b(?:19|20)\d\d\b|\b(?:{_MONTHS})\b|\b(?:\d+|et|to|tre|fire|fem|seks)\s+(?:år|måneder|uger)\b", re.IGNORECASE
+    rf"{_YEAR.pattern}|\b(?:{_MONTHS})\b|\b(?:\d+|et|to|tre|fire|fem|seks)\s+(?:år|måneder|uger)\b", re.IGNORECASE
 )
 _DURATION = re.compile(r"\b\d+\s+(?:år|måneder|måned|uger|uge|dage|timer)\b", re.IGNORECASE)
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:kr\b|kroner|mio|mia)|kr\.?\s*\d", re.IGNORECASE)
@@ -43,7 +44,7 @@ _SECTION_SENTENCES = 2
 _MIN_NOVELTY = 0.4
 
 
-def counts(text: str, asked: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+def counts(text: str, asked: AbstractSet[str] = frozenset()) -> list[str]:
     """Numbers that can answer "hvor mange": not years, ordinals ("1. maj"), list numbers, amounts of money,
     durations, or numbers the question gave."""
     found = []
@@ -94,6 +95,7 @@ class Scorer:
             heads = _mentioned(profile.terms, c.terms | c.inherited, vocabulary, mentions_head)
             self._context[id(c)] = (context | heads) - own
             self._heading[id(c)] = _mentioned(profile.terms, c.heading, vocabulary)
+        self._restates = {id(c): self._repeats_question(c) for c in pool}
         n = len(pool)
         rarity = rarity or {}
         self.idf = {
@@ -177,6 +179,9 @@ class Scorer:
 
     def restates_question(self, candidate: Candidate) -> bool:
         """Little in the sentence is new: it repeats the question ("I januar 2020 fremlægges en slutevaluering")."""
+        return self._restates[id(candidate)]
+
+    def _repeats_question(self, candidate: Candidate) -> bool:
         if candidate.is_list_item or candidate.kind is Kind.LEAD_IN or any(p.typed and self.satisfies(candidate, p) for p in self.profile.parts):
             return False  # "Sundhedspolitikken" answers "hvilke politikker" by naming one; a lead-in announces its list
         stems = candidate.terms.stems
@@ -195,12 +200,18 @@ def select(scorer: Scorer, pool: Sequence[Candidate], limit: int) -> list[Candid
     """One best sentence per question part, then further sentences nearly as good as the best."""
     s = scorer.settings
     answers = [c for c in pool if c.kind is not Kind.HEADING and scorer.covered(c)]
+    fresh = [c for c in answers if not scorer.restates_question(c)]
     chosen: list[Candidate] = []
-    covered: frozenset[str] = frozenset()
 
     def unused() -> list[Candidate]:
         taken = {text_key(c) for c in chosen}
-        return [c for c in answers if text_key(c) not in taken and not scorer.restates_question(c)]
+        return [c for c in fresh if text_key(c) not in taken]
+
+    def take(best: Candidate, part: QuestionPart) -> None:
+        """Add a sentence and the neighbours that complete it."""
+        chosen.append(best)
+        options = unused()
+        chosen.extend(c for c in _on_topic_neighbours(scorer, best, part, pool) if c in options)
 
     several = len(scorer.profile.parts) > 1
     for part in scorer.profile.parts:
@@ -208,25 +219,20 @@ def select(scorer: Scorer, pool: Sequence[Candidate], limit: int) -> list[Candid
             continue
         near = frozenset(id(c.passage) for c in chosen)
         for best in _best_for_part(scorer, answers, unused(), part, several, near):
-            chosen.append(best)
-            chosen.extend(c for c in _on_topic_neighbours(scorer, best, part, pool) if c in unused())
-    covered = frozenset().union(*(scorer.covered(c) for c in chosen))
+            take(best, part)
     if not chosen:
         return []
     part_answers = len(chosen)
     bar = max(s.answer_min_added, s.answer_extra_ratio * max(scorer.score(c) for c in chosen))
-    # An answer to "hvilke" wants every instance ("anbefaling nr. 2 og 12", "nr. 28 og 29"),
-    # so a further sentence there counts in full, not only for the question words it adds.
-    already = frozenset() if scorer.profile.wants_list else None
     whole = QuestionPart(terms=scorer.profile.terms)
     while len(chosen) < limit:
-        seen = covered if already is None else already
+        # An answer to "hvilke" wants every instance ("anbefaling nr. 2 og 12", "nr. 28 og 29"),
+        # so a further sentence there counts in full, not only for the question words it adds.
+        seen = frozenset() if scorer.profile.wants_list else frozenset().union(*map(scorer.covered, chosen))
         best_extra = max(unused(), key=lambda c: scorer.score(c, seen), default=None)
         if best_extra is None or scorer.score(best_extra, seen) < bar:
             break
-        chosen.append(best_extra)
-        chosen.extend(c for c in _on_topic_neighbours(scorer, best_extra, whole, pool) if c in unused())
-        covered = covered.union(*(scorer.covered(c) for c in chosen))
+        take(best_extra, whole)
     return distinct(_with_antecedents(_with_list_items(chosen, part_answers, pool, scorer, s.answer_list_items), pool))
 
 
@@ -241,16 +247,21 @@ def _on_topic_neighbours(scorer: Scorer, best: Candidate, part: QuestionPart, po
     """
     asked = {t.stem for t in part.terms} | scorer.profile.topic
     new_terms = asked - scorer.covered(best)
-    same = [c for c in pool if c.passage is best.passage]
-    i = same.index(best)
+    before, after = _around(best, pool)
     return [
-        c for c in (same[i - 1] if i > 0 else None, same[i + 1] if i + 1 < len(same) else None)
-        if c is not None
-        and c.kind is not Kind.HEADING
+        c for c in (before[-1:] + after[:1])
+        if c.kind is not Kind.HEADING
         and not scorer.restates_question(c)
         and scorer.covered(c) & asked
         and (scorer.covered(c) & new_terms or bool(counts(c.text)))
     ]
+
+
+def _around(candidate: Candidate, pool: Sequence[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
+    """The candidates of the same passage before and after this one, in reading order."""
+    same = [c for c in pool if c.passage is candidate.passage]
+    i = same.index(candidate)
+    return same[:i], same[i + 1 :]
 
 
 def _best_for_part(
@@ -359,10 +370,9 @@ def _with_antecedents(chosen: list[Candidate], pool: Sequence[Candidate]) -> lis
     out: list[Candidate] = []
     for candidate in chosen:
         if candidate.inherited:
-            before = [c for c in pool if c.passage is candidate.passage and c.end <= candidate.start]
-            previous = max(before, key=lambda c: c.end, default=None)
-            if previous is not None and previous not in chosen and previous not in out and previous.kind is not Kind.HEADING:
-                out.append(previous)
+            previous = _around(candidate, pool)[0][-1:]
+            if previous and previous[0] not in chosen and previous[0] not in out and previous[0].kind is not Kind.HEADING:
+                out.append(previous[0])
         if candidate not in out:
             out.append(candidate)
     return out
@@ -412,8 +422,7 @@ def _list_items(member: Candidate, pool: Sequence[Candidate]) -> list[Candidate]
 
 def _following_list(candidate: Candidate, pool: Sequence[Candidate], reach: int = 3) -> Candidate | None:
     """A lead-in or run-on list within the next few sentences of the same passage, before any heading."""
-    same = [c for c in pool if c.passage is candidate.passage and c.start > candidate.start]
-    for c in same[:reach]:
+    for c in _around(candidate, pool)[1][:reach]:
         if c.kind is Kind.HEADING:
             return None
         if c.kind is Kind.LEAD_IN or c.is_list_item:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from ishoj_assistant.danish import STOPWORDS, stem, words
+from ishoj_assistant.danish import STOPWORDS, content_words, stem, words
 
 # Compound parts shorter than this are too ambiguous to match inside words.
 MIN_PART = 4
@@ -55,9 +55,7 @@ _PREPOSITIONS = re.compile(r"\b(?:i forhold til|med hensyn til|når det gælder|
 def question_terms(text: str) -> list[Term]:
     """The content words of a question as terms, in order, without repeats."""
     seen: dict[str, Term] = {}
-    for word in words(_PREPOSITIONS.sub(" ", text)):
-        if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
-            continue
+    for word in content_words(_PREPOSITIONS.sub(" ", text)):
         seen.setdefault(stem(word), Term(stem(word), word))
     return list(seen.values())
 
