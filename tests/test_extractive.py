@@ -110,3 +110,28 @@ def test_each_part_of_a_question_gets_its_own_sentence() -> None:
     assert "21 borgere" in answer.text and "kvalitetsstandard" in answer.text
     assert "500.000" not in answer.text
     assert [c.kind for c in candidates([passage(text)])][:1] == [Kind.PROSE]
+
+
+FORM = (
+    "Ansøgte midler til træning af ældre\n"
+    "Hvilke indsatser ansøges der om midler til\n"
+    "Vælg en eller flere fra listen.\n"
+    "Styrke genoptræningsindsatsen\n"
+    "X Styrke træningen i eget hjem\n"
+    "Kompetenceudvikling af medarbejdere\n"
+    "X Flere sociale aktiviteter for ældre\n"
+    "Andet\n"
+    "Formålet med indsatsen er at flere ældre klarer sig selv i eget hjem."
+)
+
+
+def test_unticked_form_options_are_never_quoted_as_what_was_applied_for() -> None:
+    kinds = {c.text: c.kind for c in candidates([passage(FORM)])}
+    assert kinds["X Styrke træningen i eget hjem"] is Kind.ITEM
+    assert kinds["Styrke genoptræningsindsatsen"] is Kind.OPTION
+    asked = extractive_answer("Hvilke felter satte vi kryds i, da vi søgte om midler til træning af ældre?", [passage(FORM)], Settings())
+    assert "X Styrke træningen i eget hjem" in asked.text and "X Flere sociale aktiviteter for ældre" in asked.text
+    broad = extractive_answer("Hvilke indsatser søgte vi midler til om genoptræningsindsatsen?", [passage(FORM)], Settings())
+    assert "Styrke genoptræningsindsatsen" not in broad.text and "Kompetenceudvikling" not in broad.text
+    plain = "Indsatser:\nStyrke genoptræningsindsatsen\nKompetenceudvikling af medarbejdere\nAndet"
+    assert all(c.kind is not Kind.OPTION for c in candidates([passage(plain)]))

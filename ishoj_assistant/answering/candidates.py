@@ -5,7 +5,9 @@ a line is decides how it may be used: a heading ("Gode indflytninger for
 demensramte på plejehjem") names the topic of the sentences below it but
 answers nothing itself; a list item ("Seniorpolitikken", "X Styrke den
 sociale dimension i plejen") is an answer to "hvilke"; a lead-in ending with
-":" announces the items after it. So each candidate carries the terms of its
+":" announces the items after it. In a form's list of options where some are
+ticked ("X"), the unticked ones are choices the form offered and the
+applicant did not make: quoting one as an answer would be a false claim. So each candidate carries the terms of its
 governing heading, of its predecessor in the paragraph, and the list it
 belongs to.
 """
@@ -27,6 +29,8 @@ from ishoj_assistant.sentences import sentence_spans
 _BULLET = re.compile(r"^\s*(?:[-•o*▪–]\s|\d{1,2}[.)]\s|[Xx☒☑]\s)")
 # "følgende initiativer: - Give ... - Videreudvikling ...": items run on in one line.
 _INLINE_LIST = re.compile(r":\s*[-•o*]\s.*\s[-•o*]\s")
+# The mark of a ticked option in a form ("X Styrke rehabiliteringsindsatsen").
+_TICK = re.compile(r"^\s*[Xx☒☑]\s")
 # A heading or an unbulleted item is a short line without a closing full stop.
 _SHORT_LINE_WORDS = 15
 # Three or more short lines in a row are a list, not headings.
@@ -40,6 +44,7 @@ class Kind(Enum):
     ITEM = "item"
     LEAD_IN = "lead_in"
     HEADING = "heading"
+    OPTION = "option"  # an unticked option in a form's list where others are ticked
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,6 +75,16 @@ class Candidate:
         return chunk.page_start
 
     @property
+    def is_statement(self) -> bool:
+        """Says something a citation can stand for: not a heading, not an option the form offered but nobody chose."""
+        return self.kind not in (Kind.HEADING, Kind.OPTION)
+
+    @property
+    def ticked(self) -> bool:
+        """A ticked option of a form."""
+        return self.kind is Kind.ITEM and bool(_TICK.match(self.text))
+
+    @property
     def is_list_item(self) -> bool:
         return self.kind is Kind.ITEM or bool(_INLINE_LIST.search(self.text))
 
@@ -78,8 +93,9 @@ def line_kinds(lines: Sequence[str]) -> list[Kind | None]:
     """The kind of each line (None for blank lines).
 
     A short line without a full stop is a list item when it continues a
-    lead-in's list or stands in a run of three or more such lines
-    ("Seniorpolitikken / Sundhedspolitikken / ..."); otherwise a heading.
+    lead-in's list, stands in a run of three or more such lines
+    ("Seniorpolitikken / Sundhedspolitikken / ...") or next to a form's
+    ticked option; otherwise a heading.
     """
     shapes = [_shape(line) for line in lines]
     kinds: list[Kind | None] = []
@@ -88,7 +104,12 @@ def line_kinds(lines: Sequence[str]) -> list[Kind | None]:
         kind = shape
         if shape is Kind.HEADING:
             run = _short_run(shapes, i)
-            if previous is Kind.LEAD_IN or run >= _MIN_PLAIN_LIST or (previous is Kind.ITEM and run > 1):
+            if (
+                previous is Kind.LEAD_IN
+                or run >= _MIN_PLAIN_LIST
+                or (previous is Kind.ITEM and run > 1)
+                or _next_to_tick(lines, i)
+            ):
                 kind = Kind.ITEM
         kinds.append(kind)
         previous = kind if kind is not None else previous
@@ -107,6 +128,13 @@ def _shape(line: str) -> Kind | None:
     if len(text.split()) <= _SHORT_LINE_WORDS and not text.endswith((".", "!", "?")):
         return Kind.HEADING
     return Kind.PROSE
+
+
+def _next_to_tick(lines: Sequence[str], i: int) -> bool:
+    """Another option of a form: right above a ticked option, or between one and the next short line."""
+    before = next((line for line in reversed(lines[:i]) if line.strip()), "")
+    after = next((line for line in lines[i + 1 :] if line.strip()), "")
+    return bool(_TICK.match(after)) or (bool(_TICK.match(before)) and _shape(after) in (Kind.HEADING, Kind.ITEM))
 
 
 def _short_run(shapes: Sequence[Kind | None], i: int) -> int:
@@ -194,8 +222,11 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
         rows.append((start, end, kind, terms, heading if kind is not Kind.HEADING else EMPTY,
                      list_id if kind in (Kind.ITEM, Kind.LEAD_IN) else None))
         previous_line = line
+    forms = {row[5] for row in rows if row[2] is Kind.ITEM and _TICK.match(text[row[0] : row[1]])}
     out = []
     for i, (start, end, kind, terms, governing, member_of) in enumerate(rows):
+        if kind is Kind.ITEM and member_of in forms and not _TICK.match(text[start:end]):
+            kind = Kind.OPTION
         previous = rows[i - 1][3] if i > 0 else EMPTY
         first = words(text[start:end])[:1]
         inherited = previous if first and first[0] in _BACK_REFERENCES else EMPTY

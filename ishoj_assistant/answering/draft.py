@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ishoj_assistant.answering.candidates import Candidate, Kind, candidates
+from ishoj_assistant.answering.candidates import Candidate, candidates
 from ishoj_assistant.answering.extractive import Scorer, cite, declined, passage_vocabulary
 from ishoj_assistant.answering.question import QuestionProfile
 from ishoj_assistant.danish import content_terms, normalise
@@ -64,7 +64,7 @@ def draft_answer(
     if not pool or not profile.terms:
         return declined(passages, settings, mode="draft")
     scorer = Scorer(profile, pool, passage_vocabulary(topic, passages), settings, rarity)
-    on_topic = [c for c in pool if c.kind is not Kind.HEADING and scorer.topic_coverage(c) >= settings.answer_min_coverage]
+    on_topic = [c for c in pool if c.is_statement and scorer.topic_coverage(c) >= settings.answer_min_coverage]
     used: set[int] = set()
     paragraphs: list[tuple[str, list[Candidate]]] = []
     sections, named = requested_sections(request)

@@ -154,10 +154,15 @@ class Scorer:
         if part.wants_amount:  # "hvad koster": a count of people is not a price
             return bool(_AMOUNT.search(text))
         return (
-            (part.wants_number and bool(counts(text, self._asked)))
+            (part.wants_ticked and candidate.ticked)
+            or (part.wants_number and bool(counts(text, self._asked)))
             or (part.wants_date and bool(_DATE.search(text)))
             or (part.wants_reason and bool(_REASON.search(text)))
         )
+
+    def ticked_answer(self, candidate: Candidate) -> bool:
+        """A ticked option answers "hvilke felter satte vi kryds i" by its mark, not by sharing the question's words."""
+        return candidate.ticked and any(p.wants_ticked for p in self.profile.parts)
 
     def answers_part(self, candidate: Candidate, part: QuestionPart) -> bool:
         """An already chosen sentence answers this part too ("Siden maj 2015 ... har 65 passagerer ...")."""
@@ -199,7 +204,7 @@ def _mentioned(
 def select(scorer: Scorer, pool: Sequence[Candidate], limit: int) -> list[Candidate]:
     """One best sentence per question part, then further sentences nearly as good as the best."""
     s = scorer.settings
-    answers = [c for c in pool if c.kind is not Kind.HEADING and scorer.covered(c)]
+    answers = [c for c in pool if c.is_statement and (scorer.covered(c) or scorer.ticked_answer(c))]
     fresh = [c for c in answers if not scorer.restates_question(c)]
     chosen: list[Candidate] = []
 
@@ -250,7 +255,7 @@ def _on_topic_neighbours(scorer: Scorer, best: Candidate, part: QuestionPart, po
     before, after = _around(best, pool)
     return [
         c for c in (before[-1:] + after[:1])
-        if c.kind is not Kind.HEADING
+        if c.is_statement
         and not scorer.restates_question(c)
         and scorer.covered(c) & asked
         and (scorer.covered(c) & new_terms or bool(counts(c.text)))
@@ -328,9 +333,9 @@ def _sections(pool: Sequence[Candidate]) -> list[list[Candidate]]:
     for previous, candidate in zip(pool, pool[1:]):
         if candidate.passage is not previous.passage:
             continue
-        if previous.kind is Kind.HEADING and candidate.kind is not Kind.HEADING:
+        if previous.kind is Kind.HEADING and candidate.is_statement:
             sections.append([previous, candidate])
-        elif candidate.kind is not Kind.HEADING and sections and sections[-1][-1] is previous:
+        elif candidate.is_statement and sections and sections[-1][-1] is previous:
             sections[-1].append(candidate)
     return sections
 
@@ -371,7 +376,7 @@ def _with_antecedents(chosen: list[Candidate], pool: Sequence[Candidate]) -> lis
     for candidate in chosen:
         if candidate.inherited:
             previous = _around(candidate, pool)[0][-1:]
-            if previous and previous[0] not in chosen and previous[0] not in out and previous[0].kind is not Kind.HEADING:
+            if previous and previous[0] not in chosen and previous[0] not in out and previous[0].is_statement:
                 out.append(previous[0])
         if candidate not in out:
             out.append(candidate)
@@ -501,7 +506,7 @@ def extractive_answer(
     scorer = Scorer(profile, pool, vocabulary, settings, rarity)
     supported = [
         c for c in pool
-        if c.kind is not Kind.HEADING and scorer.coverage(c) >= settings.answer_min_coverage and not scorer.restates_question(c)
+        if c.is_statement and scorer.coverage(c) >= settings.answer_min_coverage and not scorer.restates_question(c)
     ]
     if not supported or missing_anchor(question, passages, vocabulary):
         return declined(passages, settings)

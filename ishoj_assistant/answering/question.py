@@ -29,6 +29,8 @@ _LIST_CUES = ("hvilke", "hvad gør", "hvordan")
 _REASON_CUES = ("hvorfor", "årsag", "skyldes")
 # "Hvad kom der ud af ...", "hvad blev resultatet": what was achieved is usually counted.
 _RESULT_CUES = ("kom der ud af", "resultat", "effekt", "opnå", "nået", "hvordan gik")
+# "Hvilke felter satte vi kryds i?", "hvad valgte vi i skemaet?": the ticked options of a form.
+_TICKED_PREFIXES = ("kryds", "afkryds", "afmærk", "valgt", "valgte")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class QuestionPart:
     wants_list: bool = False
     wants_reason: bool = False
     wants_result: bool = False
+    wants_ticked: bool = False
 
     @classmethod
     def of(cls, text: str) -> "QuestionPart":
@@ -56,12 +59,13 @@ class QuestionPart:
             wants_list=has(_LIST_CUES),
             wants_reason=has(_REASON_CUES),
             wants_result=has(_RESULT_CUES),
+            wants_ticked=any(w.startswith(_TICKED_PREFIXES) for w in words(text)),
         )
 
     @property
     def typed(self) -> bool:
-        """Asks for a number, amount, date or reason: a sentence without one cannot answer it."""
-        return self.wants_number or self.wants_amount or self.wants_date or self.wants_reason
+        """Asks for a number, amount, date, reason or ticked option: a sentence without one cannot answer it."""
+        return self.wants_number or self.wants_amount or self.wants_date or self.wants_reason or self.wants_ticked
 
 
 @dataclass(frozen=True)
