@@ -47,6 +47,7 @@ class AppContext:
             FusionWeights.from_settings(s),
             rrf_k=s.rrf_k,
             candidates=s.candidates,
+            duplicate_similarity=s.duplicate_similarity,
         )
 
     @cached_property

@@ -9,6 +9,7 @@ import pytest
 
 from ishoj_assistant.context import AppContext
 from ishoj_assistant.models import SearchFilters
+from ishoj_assistant.retrieval.duplicates import jaccard, word_shape
 from ishoj_assistant.retrieval.hybrid import HybridRetriever
 from ishoj_assistant.store import ChunkStore
 from ishoj_assistant.retrieval.keyword import KeywordSearcher, top_k
@@ -141,3 +142,29 @@ def test_vectorised_filters_match_the_filter_definition(corpus_context: AppConte
     snapshot = corpus_context.retriever.keyword.snapshot()
     for filters in (SearchFilters(year=2019), SearchFilters(doc_type="strategi", year=2023), SearchFilters(doc_id="nope")):
         assert snapshot.mask(filters).tolist() == [filters.matches(c) for c in snapshot.chunks]
+
+
+def test_copies_of_one_passage_take_one_place_in_the_results(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
+    """Five yearly copies of a status text (other places and figures) must not hide the one other text on the topic."""
+    ctx = AppContext(settings.model_copy(update={"keyword_refresh_s": 0.0}))
+    docs = tmp_path / "docs"
+    for n, place in enumerate(["Ishøj", "Greve", "Køge", "Solrød", "Brøndby"]):
+        text = (
+            f"Kontinensklinikken i {place} har haft {40 + n} borgere i forløb i {2015 + n}, og ventetiden for borgerne "
+            f"i kontinensklinikken er faldet til {n + 2} uger. " + FILLER * 2
+        )
+        write_doc(docs, f"status-{n}.txt", text)
+    write_doc(docs, "evaluering.txt", "Evalueringen af kontinensklinikken viser, at borgerne er tilfredse med forløbet. " + FILLER * 2)
+    write_doc(docs, "have.txt", GARDEN)
+    ctx.indexer().ingest([docs])
+    query = "Hvor mange borgere har været i forløb i kontinensklinikken?"
+    copies = [p for p in ctx.retriever.search(query, k=3) if p.doc_id.startswith("status")]
+    assert len(copies) == 1
+    assert "evaluering" in [p.doc_id for p in ctx.retriever.search(query, k=3)]
+    assert [p.doc_id for p in ctx.retriever.search(query, k=10)][-1] == "have"  # nothing else goes missing
+
+
+def test_near_duplicates_are_judged_on_words_not_numbers() -> None:
+    first = word_shape("Der er afsat kr. 250.000 i 2019 til 43 borgere i Ishøj.")
+    assert jaccard(first, word_shape("Der er afsat kr. 310.000 i 2021 til 12 borgere i Ishøj.")) == 1.0
+    assert jaccard(first, word_shape("Haveselskabet planter frugttræer ved plejecentret.")) < 0.1

@@ -4,7 +4,8 @@ No single signal is reliable on Danish municipal prose: bm25 misses
 paraphrases, e5-small misses exact numbers and names, and both miss a
 question's "tandpleje" against the document's "omsorgstandplejen". Weighted
 reciprocal rank fusion combines them without calibrating their incomparable
-scores; the weights live in the settings.
+scores; the weights live in the settings. Near-duplicates of a better-ranked
+passage are left out of the result (retrieval/duplicates.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from ishoj_assistant.models import Chunk, Passage, SearchFilters
 from ishoj_assistant.retrieval.dense import DenseRetriever
+from ishoj_assistant.retrieval.duplicates import distinct_passages
 from ishoj_assistant.retrieval.keyword import KeywordSearcher
 from ishoj_assistant.settings import Settings
 
@@ -62,12 +64,14 @@ class HybridRetriever:
         weights: FusionWeights,
         rrf_k: int = 60,
         candidates: int = 50,
+        duplicate_similarity: float = 0.8,
     ):
         self.keyword = keyword
         self.dense = dense
         self.weights = weights
         self.rrf_k = rrf_k
         self.candidates = candidates
+        self.duplicate_similarity = duplicate_similarity
 
     def rankings(self, query: str, filters: SearchFilters | None = None) -> dict[str, list[Passage]]:
         """Each enabled signal's own ranking, all under the same filters."""
@@ -87,4 +91,5 @@ class HybridRetriever:
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Passage]:
         if not query.strip():
             return []
-        return reciprocal_rank_fusion(self.rankings(query, filters), self.weights, self.rrf_k)[:k]
+        fused = reciprocal_rank_fusion(self.rankings(query, filters), self.weights, self.rrf_k)
+        return distinct_passages(fused, k, self.duplicate_similarity)
