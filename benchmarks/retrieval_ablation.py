@@ -62,7 +62,7 @@ def main() -> None:
     print("| Configuration | hit@1 | hit@5 | MRR@10 | multi_doc coverage@5 |")
     print("|---|---|---|---|---|")
     for name, weights in configurations(base.weights).items():
-        retriever = HybridRetriever(base.keyword, base.dense, weights, base.rrf_k, base.candidates)
+        retriever = HybridRetriever(base.keyword, base.dense, weights, base.rrf_k, base.candidates, base.duplicate_similarity)
         overall = run_evaluation(items, retriever)["summary"]
         row, multi = overall["overall"], overall.get("multi_doc", {})
         print(f"| {name} | {row['hit@1']:.2f} | {row['hit@5']:.2f} | {row['mrr@10']:.2f} | {multi.get('coverage@5', float('nan')):.2f} |")

@@ -39,6 +39,7 @@ DOC_TYPES = ["status", "ansoegning", "strategi", "andet"]
 DOC_KINDS = ["Status", "Notat", "Ansøgning", "Strategi", "Referat"]
 SECTION = "Status"
 CHUNKS_PER_DOCUMENT = 20
+DISTRACTOR_PREFIX = "syntetisk-"
 COPIES_PER_TEMPLATE = 50
 
 
@@ -85,7 +86,7 @@ def generate(seed_chunks: list[Chunk], n_chunks: int, embedder: Embedder, seed: 
     doc_number = 0
     while produced < n_chunks:
         doc_number += 1
-        doc_id = f"syntetisk-{doc_number:06d}"
+        doc_id = f"{DISTRACTOR_PREFIX}{doc_number:06d}"
         year = rng.randint(2005, 2030)
         doc_type = rng.choice(DOC_TYPES)
         version = f"s{doc_number:06d}"

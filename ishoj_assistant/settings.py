@@ -75,7 +75,9 @@ class Settings(BaseSettings):
     weight_ngram: float = Field(1.5, ge=0, description="RRF weight of the compound n-gram bm25.")
     weight_dense: float = Field(1.0, ge=0, description="RRF weight of dense (e5) search.")
     rrf_k: int = Field(20, ge=1, description="Rank constant of reciprocal rank fusion.")
-    candidates: int = Field(50, ge=1, description="Candidates each signal contributes to the fusion.")
+    candidates: int = Field(
+        200, ge=1, description="Candidates each signal contributes to the fusion; deep enough that folding copies still leaves k."
+    )
     duplicate_similarity: float = Field(
         0.8, gt=0, le=1, description="Word overlap (Jaccard, numbers left out) from which a passage counts as a copy of a better-ranked one and is left out."
     )

@@ -12,19 +12,36 @@ because they are exactly what such copies change.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 
-from ishoj_assistant.danish import words
 from ishoj_assistant.models import Passage
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Shapes of recently ranked chunks: the same copies come back query after query.
+_SHAPE_CACHE = 8192
 
 
 def word_shape(text: str) -> frozenset[str]:
-    """The passage's distinct words without numbers: what its copies have in common."""
-    return frozenset(word for word in words(text) if not word[0].isdigit())
+    """The passage's distinct words without numbers, lower-cased: what its copies have in common."""
+    return frozenset(_LETTERS.findall(text.lower()))
+
+
+@lru_cache(maxsize=_SHAPE_CACHE)
+def _chunk_shape(chunk_id: str, text: str) -> frozenset[str]:
+    return word_shape(text)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def near_duplicate(a: frozenset[str], b: frozenset[str], similarity: float) -> bool:
+    """Two word shapes overlap by at least ``similarity`` (Jaccard)."""
+    # Jaccard is at most the ratio of the sizes: most pairs are ruled out without a set operation.
+    small, large = sorted((len(a), len(b)))
+    return small >= similarity * large and jaccard(a, b) >= similarity
 
 
 def distinct_passages(ranked: Iterable[Passage], k: int, similarity: float) -> list[Passage]:
@@ -34,8 +51,8 @@ def distinct_passages(ranked: Iterable[Passage], k: int, similarity: float) -> l
     for passage in ranked:
         if len(kept) >= k:
             break
-        shape = word_shape(passage.text)
-        if any(jaccard(shape, other) >= similarity for other in shapes):
+        shape = _chunk_shape(passage.chunk.chunk_id, passage.text)
+        if any(near_duplicate(shape, other, similarity) for other in shapes):
             continue
         kept.append(passage)
         shapes.append(shape)

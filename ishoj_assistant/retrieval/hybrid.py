@@ -55,16 +55,16 @@ def reciprocal_rank_fusion(
 
 
 class HybridRetriever:
-    """The Retriever the answer layer, the API and the evaluation use."""
+    """The Retriever the answer layer, the API and the evaluation use (its tuning comes from Settings)."""
 
     def __init__(
         self,
         keyword: KeywordSearcher,
         dense: DenseRetriever,
         weights: FusionWeights,
-        rrf_k: int = 60,
-        candidates: int = 50,
-        duplicate_similarity: float = 0.8,
+        rrf_k: int,
+        candidates: int,
+        duplicate_similarity: float,
     ):
         self.keyword = keyword
         self.dense = dense
@@ -91,5 +91,9 @@ class HybridRetriever:
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Passage]:
         if not query.strip():
             return []
-        fused = reciprocal_rank_fusion(self.rankings(query, filters), self.weights, self.rrf_k)
+        return self.fuse(self.rankings(query, filters), k)
+
+    def fuse(self, rankings: dict[str, list[Passage]], k: int) -> list[Passage]:
+        """The signals' rankings fused, without copies of a better-ranked passage, cut at k."""
+        fused = reciprocal_rank_fusion(rankings, self.weights, self.rrf_k)
         return distinct_passages(fused, k, self.duplicate_similarity)
