@@ -128,10 +128,18 @@ FORM = (
 def test_unticked_form_options_are_never_quoted_as_what_was_applied_for() -> None:
     kinds = {c.text: c.kind for c in candidates([passage(FORM)])}
     assert kinds["X Styrke træningen i eget hjem"] is Kind.ITEM
-    assert kinds["Styrke genoptræningsindsatsen"] is Kind.OPTION
+    assert kinds["Styrke genoptræningsindsatsen"] is Kind.FORM
+    assert kinds["Vælg en eller flere fra listen."] is Kind.FORM
     asked = extractive_answer("Hvilke felter satte vi kryds i, da vi søgte om midler til træning af ældre?", [passage(FORM)], Settings())
     assert "X Styrke træningen i eget hjem" in asked.text and "X Flere sociale aktiviteter for ældre" in asked.text
     broad = extractive_answer("Hvilke indsatser søgte vi midler til om genoptræningsindsatsen?", [passage(FORM)], Settings())
     assert "Styrke genoptræningsindsatsen" not in broad.text and "Kompetenceudvikling" not in broad.text
     plain = "Indsatser:\nStyrke genoptræningsindsatsen\nKompetenceudvikling af medarbejdere\nAndet"
-    assert all(c.kind is not Kind.OPTION for c in candidates([passage(plain)]))
+    assert all(c.kind is not Kind.FORM for c in candidates([passage(plain)]))
+
+
+def test_a_form_list_with_nothing_ticked_claims_nothing() -> None:
+    form = "Bedre forhold for de svageste ældre\nVælg en eller flere fra listen.\nStyrket kontinensindsats\nBedre palliativ indsats\nAndet"
+    assert {c.kind for c in candidates([passage(form)])} == {Kind.HEADING, Kind.FORM}
+    answer = extractive_answer("Søgte vi om midler til styrket kontinensindsats?", [passage(form)], Settings())
+    assert answer.declined

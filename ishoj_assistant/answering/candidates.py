@@ -5,9 +5,10 @@ a line is decides how it may be used: a heading ("Gode indflytninger for
 demensramte på plejehjem") names the topic of the sentences below it but
 answers nothing itself; a list item ("Seniorpolitikken", "X Styrke den
 sociale dimension i plejen") is an answer to "hvilke"; a lead-in ending with
-":" announces the items after it. In a form's list of options where some are
-ticked ("X"), the unticked ones are choices the form offered and the
-applicant did not make: quoting one as an answer would be a false claim. So each candidate carries the terms of its
+":" announces the items after it. In a form's list of options (some ticked
+with "X", or announced by "Vælg en eller flere fra listen"), the unticked ones
+are choices the form offered and the applicant did not make: quoting one as
+an answer would be a false claim. So each candidate carries the terms of its
 governing heading, of its predecessor in the paragraph, and the list it
 belongs to.
 """
@@ -31,6 +32,8 @@ _BULLET = re.compile(r"^\s*(?:[-•o*▪–]\s|\d{1,2}[.)]\s|[Xx☒☑]\s)")
 _INLINE_LIST = re.compile(r":\s*[-•o*]\s.*\s[-•o*]\s")
 # The mark of a ticked option in a form ("X Styrke rehabiliteringsindsatsen").
 _TICK = re.compile(r"^\s*[Xx☒☑]\s")
+# A form's prompt before its options ("Vælg en eller flere fra listen", "Sæt kryds ved").
+_CHOICE_PROMPT = re.compile(r"\bvælg\b[^.:]*\b(?:listen|følgende)\b|\bsæt (?:et )?kryds\b", re.IGNORECASE)
 # A heading or an unbulleted item is a short line without a closing full stop.
 _SHORT_LINE_WORDS = 15
 # Three or more short lines in a row are a list, not headings.
@@ -44,7 +47,7 @@ class Kind(Enum):
     ITEM = "item"
     LEAD_IN = "lead_in"
     HEADING = "heading"
-    OPTION = "option"  # an unticked option in a form's list where others are ticked
+    FORM = "form"  # form text that says nothing of the applicant: an unticked option, the prompt to choose
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,8 +79,8 @@ class Candidate:
 
     @property
     def is_statement(self) -> bool:
-        """Says something a citation can stand for: not a heading, not an option the form offered but nobody chose."""
-        return self.kind not in (Kind.HEADING, Kind.OPTION)
+        """Says something a citation can stand for: not a heading, not form text (an option nobody chose, a prompt)."""
+        return self.kind not in (Kind.HEADING, Kind.FORM)
 
     @property
     def ticked(self) -> bool:
@@ -176,6 +179,30 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     ]
 
 
+def _form_lists(text: str, rows: Sequence[tuple]) -> set[int]:
+    """The lists that are a form's options: one of them is ticked, or a choice prompt announces them.
+
+    "Vælg en eller flere fra listen" with nothing ticked below it means
+    nothing was chosen; its options are no more a claim than unticked ones.
+    """
+    forms = set()
+    for i, (start, end, kind, *_, member_of) in enumerate(rows):
+        if kind is not Kind.ITEM:
+            continue
+        line = text[start:end]
+        before = text[rows[i - 1][0] : rows[i - 1][1]] if i else ""
+        if _TICK.match(line) or _CHOICE_PROMPT.search(line) or _CHOICE_PROMPT.search(before):
+            forms.add(member_of)
+    return forms
+
+
+def _is_form_text(sentence: str, kind: Kind, in_form_list: bool) -> bool:
+    """An option of a form's list that is not ticked, or a prompt to choose ("Vælg en eller flere fra listen.")."""
+    if kind is Kind.ITEM and in_form_list:
+        return not _TICK.match(sentence)
+    return kind is Kind.PROSE and bool(_CHOICE_PROMPT.search(sentence)) and len(sentence.split()) <= _SHORT_LINE_WORDS
+
+
 def text_key(candidate: Candidate) -> str:
     """The sentence's words: equal for the same sentence in two overlapping chunks."""
     return " ".join(words(candidate.text))
@@ -222,11 +249,11 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
         rows.append((start, end, kind, terms, heading if kind is not Kind.HEADING else EMPTY,
                      list_id if kind in (Kind.ITEM, Kind.LEAD_IN) else None))
         previous_line = line
-    forms = {row[5] for row in rows if row[2] is Kind.ITEM and _TICK.match(text[row[0] : row[1]])}
+    forms = _form_lists(text, rows)
     out = []
     for i, (start, end, kind, terms, governing, member_of) in enumerate(rows):
-        if kind is Kind.ITEM and member_of in forms and not _TICK.match(text[start:end]):
-            kind = Kind.OPTION
+        if _is_form_text(text[start:end], kind, member_of in forms):
+            kind = Kind.FORM
         previous = rows[i - 1][3] if i > 0 else EMPTY
         first = words(text[start:end])[:1]
         inherited = previous if first and first[0] in _BACK_REFERENCES else EMPTY
