@@ -130,6 +130,7 @@ def test_unticked_form_options_are_never_quoted_as_what_was_applied_for() -> Non
     assert kinds["X Styrke træningen i eget hjem"] is Kind.ITEM
     assert kinds["Styrke genoptræningsindsatsen"] is Kind.FORM
     assert kinds["Vælg en eller flere fra listen."] is Kind.FORM
+    assert not [c for c in candidates([passage(FORM)]) if c.text.startswith("Hvilke")][0].is_statement
     asked = extractive_answer("Hvilke felter satte vi kryds i, da vi søgte om midler til træning af ældre?", [passage(FORM)], Settings())
     assert "X Styrke træningen i eget hjem" in asked.text and "X Flere sociale aktiviteter for ældre" in asked.text
     broad = extractive_answer("Hvilke indsatser søgte vi midler til om genoptræningsindsatsen?", [passage(FORM)], Settings())

@@ -38,6 +38,8 @@ _CHOICE_PROMPT = re.compile(r"\bvælg\b[^.:]*\b(?:listen|følgende)\b|\bsæt (?:
 _SHORT_LINE_WORDS = 15
 # Three or more short lines in a row are a list, not headings.
 _MIN_PLAIN_LIST = 3
+# A sentence opening with one of these asks rather than states.
+_QUESTION_OPENERS = frozenset({"hvad", "hvilke", "hvilken", "hvilket", "hvor", "hvordan", "hvornår", "hvorfor", "hvem"})
 # A sentence opening with one of these continues its predecessor's topic.
 _BACK_REFERENCES = frozenset({"dette", "det", "denne", "disse", "årsagen", "heraf", "her", "de"})
 
@@ -79,8 +81,13 @@ class Candidate:
 
     @property
     def is_statement(self) -> bool:
-        """Says something a citation can stand for: not a heading, not form text (an option nobody chose, a prompt)."""
-        return self.kind not in (Kind.HEADING, Kind.FORM)
+        """Says something a citation can stand for.
+
+        Not a heading, not form text (an option nobody chose, a prompt), and
+        not a question: a form's "Hvilke indsatser ansøges der om midler til"
+        or a slide's "Hvorfor en ny strategi?" answers nothing.
+        """
+        return self.kind not in (Kind.HEADING, Kind.FORM) and not _asks(self.text)
 
     @property
     def ticked(self) -> bool:
@@ -194,6 +201,11 @@ def _form_lists(text: str, rows: Sequence[tuple]) -> set[int]:
         if _TICK.match(line) or _CHOICE_PROMPT.search(line) or _CHOICE_PROMPT.search(before):
             forms.add(member_of)
     return forms
+
+
+def _asks(sentence: str) -> bool:
+    first = words(sentence)[:1]
+    return sentence.rstrip().endswith("?") or (bool(first) and first[0] in _QUESTION_OPENERS)
 
 
 def _is_form_text(sentence: str, kind: Kind, in_form_list: bool) -> bool:
