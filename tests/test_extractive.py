@@ -130,7 +130,6 @@ def test_unticked_form_options_are_never_quoted_as_what_was_applied_for() -> Non
     assert kinds["X Styrke træningen i eget hjem"] is Kind.ITEM
     assert kinds["Styrke genoptræningsindsatsen"] is Kind.FORM
     assert kinds["Vælg en eller flere fra listen."] is Kind.FORM
-    assert not [c for c in candidates([passage(FORM)]) if c.text.startswith("Hvilke")][0].is_statement
     asked = extractive_answer("Hvilke felter satte vi kryds i, da vi søgte om midler til træning af ældre?", [passage(FORM)], Settings())
     assert "X Styrke træningen i eget hjem" in asked.text and "X Flere sociale aktiviteter for ældre" in asked.text
     broad = extractive_answer("Hvilke indsatser søgte vi midler til om genoptræningsindsatsen?", [passage(FORM)], Settings())
@@ -144,3 +143,11 @@ def test_a_form_list_with_nothing_ticked_claims_nothing() -> None:
     assert {c.kind for c in candidates([passage(form)])} == {Kind.HEADING, Kind.FORM}
     answer = extractive_answer("Søgte vi om midler til styrket kontinensindsats?", [passage(form)], Settings())
     assert answer.declined
+
+
+def test_a_question_inside_a_document_is_not_quoted_as_an_answer() -> None:
+    text = "Hvad bygger idéoplægget på? Idéoplægget bygger på dialogmøder med borgere og frivillige i 2022."
+    asked, stated = candidates([passage(text)])
+    assert asked.kind is Kind.PROSE and not asked.is_statement and stated.is_statement
+    answer = extractive_answer("Hvad bygger idéoplægget på?", [passage(text)], Settings())
+    assert "Hvad bygger" not in answer.text and "dialogmøder" in answer.text

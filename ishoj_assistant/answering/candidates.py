@@ -66,6 +66,7 @@ class Candidate:
     neighbours: TermSet  # the sentences just before and after it, under the same heading
     heading: TermSet  # the heading (and lead-in) this sentence stands under
     list_id: int | None  # candidates of one list share it
+    asks: bool  # a question ("Hvad bygger idéoplægget på?"), not a statement
 
     @property
     def text(self) -> str:
@@ -87,7 +88,7 @@ class Candidate:
         not a question: a form's "Hvilke indsatser ansøges der om midler til"
         or a slide's "Hvorfor en ny strategi?" answers nothing.
         """
-        return self.kind not in (Kind.HEADING, Kind.FORM) and not _asks(self.text)
+        return self.kind not in (Kind.HEADING, Kind.FORM) and not self.asks
 
     @property
     def ticked(self) -> bool:
@@ -203,8 +204,8 @@ def _form_lists(text: str, rows: Sequence[tuple]) -> set[int]:
     return forms
 
 
-def _asks(sentence: str) -> bool:
-    first = words(sentence)[:1]
+def _asks(sentence: str, first: Sequence[str]) -> bool:
+    """The sentence (whose first word is ``first``, if any) is a question."""
     return sentence.rstrip().endswith("?") or (bool(first) and first[0] in _QUESTION_OPENERS)
 
 
@@ -264,14 +265,17 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
     forms = _form_lists(text, rows)
     out = []
     for i, (start, end, kind, terms, governing, member_of) in enumerate(rows):
-        if _is_form_text(text[start:end], kind, member_of in forms):
+        sentence = text[start:end]
+        if _is_form_text(sentence, kind, member_of in forms):
             kind = Kind.FORM
         previous = rows[i - 1][3] if i > 0 else EMPTY
-        first = words(text[start:end])[:1]
+        first = words(sentence)[:1]
         inherited = previous if first and first[0] in _BACK_REFERENCES else EMPTY
         neighbours = EMPTY
         for j in (i - 1, i + 1):
             if 0 <= j < len(rows) and rows[j][2] is not Kind.HEADING and kind is not Kind.HEADING:
                 neighbours = neighbours | rows[j][3]
-        out.append(Candidate(passage, rank, start, end, kind, terms, inherited, neighbours, governing, member_of))
+        out.append(Candidate(
+            passage, rank, start, end, kind, terms, inherited, neighbours, governing, member_of, _asks(sentence, first)
+        ))
     return out

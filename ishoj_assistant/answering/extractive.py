@@ -162,7 +162,7 @@ class Scorer:
 
     def ticked_answer(self, candidate: Candidate) -> bool:
         """A ticked option answers "hvilke felter satte vi kryds i" by its mark, not by sharing the question's words."""
-        return candidate.ticked and any(p.wants_ticked for p in self.profile.parts)
+        return candidate.ticked and self.profile.wants_ticked
 
     def answers_part(self, candidate: Candidate, part: QuestionPart) -> bool:
         """An already chosen sentence answers this part too ("Siden maj 2015 ... har 65 passagerer ...")."""

@@ -108,6 +108,10 @@ class QuestionProfile:
     def wants_list(self) -> bool:
         return self._any("wants_list")
 
+    @property
+    def wants_ticked(self) -> bool:
+        return self._any("wants_ticked")
+
 
 def split_question(question: str) -> tuple[str, list[str]]:
     """(topic, parts): the leading segment without a question word, and the asking clauses."""
