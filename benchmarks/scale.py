@@ -17,6 +17,7 @@ Writes the measured part of docs/scale.md (the hand-written assessment from
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import shutil
@@ -39,7 +40,7 @@ from ishoj_assistant.evaluation.dataset import EvalItem, load_items  # noqa: E40
 from ishoj_assistant.evaluation.metrics import normalise_ws  # noqa: E402
 from ishoj_assistant.evaluation.runner import OVERALL, run_evaluation  # noqa: E402
 from ishoj_assistant.models import Chunk  # noqa: E402
-from ishoj_assistant.retrieval.duplicates import near_duplicate, word_shape  # noqa: E402
+from ishoj_assistant.retrieval.duplicates import distinct_shapes, word_shape  # noqa: E402
 from ishoj_assistant.retrieval.hybrid import HybridRetriever  # noqa: E402
 from ishoj_assistant.settings import Settings  # noqa: E402
 
@@ -91,11 +92,14 @@ def validate_vectors(cache_dir: Path, dev_set: Path) -> dict[str, float]:
     """
     context, data_dir = _indexed_context(cache_dir)
     seeds = list(context.store.iter_chunks())
-    sample = [
-        (chunk, vector)
-        for document in generate(seeds, VALIDATION_SOURCE, context.embedder)
-        for chunk, vector in zip(document.chunks, document.vectors)
-    ][:VALIDATION_CHUNKS]
+    sample = list(itertools.islice(
+        (
+            (chunk, vector)
+            for document in generate(seeds, VALIDATION_SOURCE, context.embedder)
+            for chunk, vector in zip(document.chunks, document.vectors)
+        ),
+        VALIDATION_CHUNKS,
+    ))
     stand_in = _unit(np.array([vector for _, vector in sample]))
     real = _unit(np.array(context.embedder.embed_passages([embedding_text(c) for c, _ in sample])))
     real_chunks = _unit(np.array(context.embedder.embed_passages([embedding_text(c) for c in seeds])))
@@ -117,19 +121,16 @@ def evidence_copies(store_chunks: Iterable[Chunk], items: list[EvalItem], simila
     """Per answerable dev item: distinct distractor texts holding one of its evidence strings word for word.
 
     Such a text answers the question as well as the real passage does, and
-    only the varied names, numbers and years tell them apart; when there are
-    many, no ranking by content can be expected to put the real one in the
-    top five. Copies of one template count once, as search folds them too.
+    only the rest of the chunk tells them apart (its names, numbers and years
+    and its other sentences). Copies of one template count once, as search
+    folds them too.
     """
-    texts = [(normalise_ws(c.text), word_shape(c.text)) for c in store_chunks if c.doc_id.startswith(DISTRACTOR_PREFIX)]
+    texts = [(normalise_ws(c.text), c.text) for c in store_chunks if c.doc_id.startswith(DISTRACTOR_PREFIX)]
     counts = []
     for item in items:
         evidence = [normalise_ws(e) for e in item.evidence]
-        kinds: list[frozenset[str]] = []
-        for normalised, shape in texts:
-            if any(e in normalised for e in evidence) and not any(near_duplicate(shape, k, similarity) for k in kinds):
-                kinds.append(shape)
-        counts.append(len(kinds))
+        holders = (word_shape(text) for normalised, text in texts if any(e in normalised for e in evidence))
+        counts.append(sum(1 for _ in distinct_shapes(holders, similarity)))
     return counts
 
 

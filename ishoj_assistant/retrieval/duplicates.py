@@ -12,8 +12,9 @@ because they are exactly what such copies change.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from ishoj_assistant.models import Passage
@@ -44,16 +45,16 @@ def near_duplicate(a: frozenset[str], b: frozenset[str], similarity: float) -> b
     return small >= similarity * large and jaccard(a, b) >= similarity
 
 
-def distinct_passages(ranked: Iterable[Passage], k: int, similarity: float) -> list[Passage]:
+def distinct_shapes(shapes: Iterable[frozenset[str]], similarity: float) -> Iterator[tuple[int, frozenset[str]]]:
+    """(position, shape) of each shape that is no near-duplicate of an earlier one kept."""
+    kept: list[frozenset[str]] = []
+    for position, shape in enumerate(shapes):
+        if not any(near_duplicate(shape, other, similarity) for other in kept):
+            kept.append(shape)
+            yield position, shape
+
+
+def distinct_passages(ranked: Sequence[Passage], k: int, similarity: float) -> list[Passage]:
     """The first ``k`` passages of a ranking that are not near-duplicates of a better-ranked one."""
-    kept: list[Passage] = []
-    shapes: list[frozenset[str]] = []
-    for passage in ranked:
-        if len(kept) >= k:
-            break
-        shape = _chunk_shape(passage.chunk.chunk_id, passage.text)
-        if any(near_duplicate(shape, other, similarity) for other in shapes):
-            continue
-        kept.append(passage)
-        shapes.append(shape)
-    return kept
+    shapes = (_chunk_shape(p.chunk.chunk_id, p.text) for p in ranked)
+    return [ranked[position] for position, _ in itertools.islice(distinct_shapes(shapes, similarity), k)]
