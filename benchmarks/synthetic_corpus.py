@@ -95,6 +95,7 @@ class RewordedSentences:
     ORDER = 2
     RUN = 6
     MAX_WORDS = 40
+    MAX_ATTEMPTS = 10_000  # about one walk in five is new enough on the shipped corpus
     _START, _END = "\x02", "\x03"
 
     def __init__(self, sentences: list[str]):
@@ -121,10 +122,11 @@ class RewordedSentences:
         return words
 
     def sentence(self, rng: random.Random) -> str:
-        while True:
+        for _ in range(self.MAX_ATTEMPTS):
             words = self._walk(rng)
             if len(words) >= MIN_SENTENCE_WORDS and not any(w in self._runs for w in self._windows(words)):
                 return " ".join(words)
+        raise ValueError(f"no new sentence in {self.MAX_ATTEMPTS} attempts: the corpus is too small to reword")
 
     def text_of(self, n_words: int, rng: random.Random) -> list[str]:
         """New sentences adding up to at least ``n_words`` words."""

@@ -1,0 +1,55 @@
+"""The scale benchmark's distractor generator keeps the promises docs/scale.md makes about it."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from benchmarks.synthetic_corpus import RewordedSentences, without_varied
+
+# Sentences that share two-word contexts ("flere borgere", "i eget hjem", "og de"), as a real corpus does.
+CORPUS = [
+    "Flere borgere får træning i eget hjem og de pårørende inddrages i forløbet.",
+    "Flere borgere er fysisk aktive og de oplever et godt mentalt helbred.",
+    "Ældre med demens får træning i eget hjem og de bliver mere selvhjulpne.",
+    "Flere borgere oplever et godt mentalt helbred og de deltager i fællesskaber.",
+    "Medarbejderne giver træning i eget hjem og de følger op efter tre måneder.",
+    "Ensomme ældre deltager i fællesskaber og de får et bedre hverdagsliv.",
+    "Borgere med demens bliver mere selvhjulpne og de pårørende får støtte.",
+    "Flere borgere følger op på træningen og de bliver mere selvhjulpne.",
+]
+
+
+def _runs(words: list[str], length: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + length]) for i in range(len(words) - length + 1)}
+
+
+def test_reworded_sentences_never_repeat_six_words_of_a_real_sentence() -> None:
+    chain = RewordedSentences(CORPUS)
+    real_runs = set().union(*(_runs(s.split(), RewordedSentences.RUN) for s in CORPUS))
+    vocabulary = {w for s in CORPUS for w in s.split()}
+    rng = random.Random(3)
+    sentences = [chain.sentence(rng) for _ in range(40)]
+    assert all(len(s.split()) >= 5 for s in sentences)
+    assert not any(_runs(s.split(), RewordedSentences.RUN) & real_runs for s in sentences)
+    assert all(set(s.split()) <= vocabulary for s in sentences)  # the corpus's own words, re-ordered
+    assert len(set(sentences)) > 1
+
+
+def test_a_corpus_too_small_to_reword_is_refused_rather_than_looped_on() -> None:
+    chain = RewordedSentences(["Kun denne ene sætning kan kæden skrive om."])
+    with pytest.raises(ValueError, match="too small"):
+        chain.sentence(random.Random(1))
+
+
+def test_reworded_text_reaches_the_asked_length() -> None:
+    text = RewordedSentences(CORPUS).text_of(60, random.Random(5))
+    assert sum(len(s.split()) for s in text) >= 60
+
+
+def test_a_varied_copy_and_its_original_agree_once_names_and_numbers_are_masked() -> None:
+    original = "I Ishøj blev 45 borgere udredt i 2019 på Kærbo."
+    copy = "I Køge blev 51 borgere udredt i 2024 på Lundebo."
+    assert without_varied(original) == without_varied(copy)
+    assert without_varied(original) != without_varied("I Ishøj blev 45 borgere visiteret i 2019 på Kærbo.")
