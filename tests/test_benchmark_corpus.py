@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
-from benchmarks.synthetic_corpus import RewordedSentences, without_varied
+from benchmarks.synthetic_corpus import RewordedSentences, generate, without_varied
 
 # Sentences that share two-word contexts ("flere borgere", "i eget hjem", "og de"), as a real corpus does.
 CORPUS = [
@@ -53,3 +54,15 @@ def test_a_varied_copy_and_its_original_agree_once_names_and_numbers_are_masked(
     copy = "I Køge blev 51 borgere udredt i 2024 på Lundebo."
     assert without_varied(original) == without_varied(copy)
     assert without_varied(original) != without_varied("I Ishøj blev 45 borgere visiteret i 2019 på Kærbo.")
+
+
+def test_copies_of_a_template_get_close_but_distinct_vectors(corpus_context) -> None:
+    """Identical vectors cut Chroma's HNSW graph at scale; real copies' embeddings differ a little."""
+    documents = list(generate(list(corpus_context.store.iter_chunks()), 100, corpus_context.embedder))
+    vectors = np.concatenate([d.vectors for d in documents])
+    assert len(vectors) == 100
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    similarity = vectors @ vectors.T
+    np.fill_diagonal(similarity, -1.0)
+    assert similarity.max() < 0.999  # no two copies share a vector
+    assert (similarity.max(axis=1) > 0.98).all()  # yet each has a sibling copy of the same template
