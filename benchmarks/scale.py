@@ -328,7 +328,7 @@ def render(rows: list[dict[str, Any]], shipped: dict[str, float], validations: l
     )
     checks = _table(
         ["distraktorer", "antal", "gns. cosinus", "min. cosinus", "gns. cosinus til andre distraktorer",
-         "spørgsmål ↔ skabelonvektor", "spørgsmål ↔ rigtig vektor", "spørgsmål ↔ rigtige tekststykker"],
+         "spørgsmål ↔ kopiens vektor", "spørgsmål ↔ rigtig vektor", "spørgsmål ↔ rigtige tekststykker"],
         [[KINDS[v["distractors"]], f"{v['n']:.0f}", f"{v['mean']:.3f}", f"{v['min']:.3f}", f"{v['others']:.3f}",
           f"{v['questions_stand_in']:.3f}", f"{v['questions_real']:.3f}", f"{v['questions_real_chunks']:.3f}"]
          for v in validations],
@@ -345,7 +345,7 @@ def render(rows: list[dict[str, Any]], shipped: dict[str, float], validations: l
         "Begge er sværere end et rigtigt arkiv, hvis andre dokumenter for det meste bruger andre ord. "
         "Distraktorernes vektorer er **rigtige embeddings af skabeloner**: "
         f"der er én skabelon pr. {COPIES_PER_TEMPLATE} distraktorer, og hver skabelon "
-        "embeddes med den rigtige embedder (gennem projektets cache); kopierne af en skabelon får dens vektor og "
+        "embeddes med den rigtige embedder (gennem projektets cache); kopierne af en skabelon får dens vektor flyttet lidt i en tilfældig retning (cosinus 0,997) og "
         "adskiller sig fra den ved de varierede navne, tal og år. "
         "100.000 rigtige embeddings ville tage timer på 2 kerner.\n\n" + main + "\n\n"
         "\"Evidens ordret i ≥ 5 distraktorer\": andelen af dev-spørgsmål, hvis evidens står ord for ord i mindst fem "
@@ -362,10 +362,10 @@ def render(rows: list[dict[str, Any]], shipped: dict[str, float], validations: l
         "inklusive embedding af spørgsmålet; embed: embedding af spørgsmålet alene; fusion: RRF af de tre lister og sammenfoldning af kopier):\n\n"
         + signals + "\n\n![Latens mod korpusstørrelse](scale-latency.png)\n\n"
         "### Hvor god er vektor-tilnærmelsen?\n\nFor de første "
-        f"{VALIDATION_CHUNKS} distraktorer af hver slags i korpusset på 10.000: cosinus mellem skabelonens vektor og den rigtige "
+        f"{VALIDATION_CHUNKS} distraktorer af hver slags i korpusset på 10.000: cosinus mellem kopiens vektor og den rigtige "
         "embedding af selve distraktoren (titel, afsnit og den varierede tekst), og til sammenligning cosinus til "
         "*andre* distraktorers rigtige vektorer. De tre sidste kolonner er skævhedstjekket: dev-spørgsmålenes "
-        "gennemsnitlige cosinus til skabelonvektorerne, til de samme distraktorers rigtige vektorer og til de rigtige "
+        "gennemsnitlige cosinus til kopiernes vektorer, til de samme distraktorers rigtige vektorer og til de rigtige "
         "dokumenters tekststykker. Ligger de to første tæt, rangerer dense-signalet distraktorerne, som en rigtig "
         "embedding ville:\n\n"
         + checks + "\n"
