@@ -90,7 +90,7 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
 
 
 def validate_vectors(cache_dir: Path, dev_set: Path, kind: str) -> dict[str, Any]:
-    """How far a distractor's template vector is from really embedding the distractor itself.
+    """How far a distractor's stand-in vector (its template's, moved) is from really embedding the distractor itself.
 
     e5 vectors of any two Danish municipal texts are already quite similar, so
     the cosine of a pair means little alone: "others" is the mean cosine to
