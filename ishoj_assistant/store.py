@@ -126,9 +126,16 @@ class ChunkStore:
         self._chunks = self.client.get_or_create_collection(
             name=settings.collection,
             embedding_function=chroma_embedding_function(embedder),
-            metadata={"hnsw:space": "cosine", "embedder": embedder.name, "dimension": embedder.dimension},
+            metadata={"embedder": embedder.name, "dimension": embedder.dimension},
+            configuration={"hnsw": {
+                "space": "cosine",
+                "max_neighbors": settings.hnsw_max_neighbors,
+                "ef_construction": settings.hnsw_ef_construction,
+                "ef_search": settings.hnsw_ef_search,
+            }},
         )
         self._check_embedder()
+        self._apply_ef_search()
         # Writes made through this process: derived indexes refresh at once on
         # a local change and only poll generation() for other processes' changes.
         self.local_writes = 0
@@ -139,6 +146,16 @@ class ChunkStore:
         )
         # Dense search's view of the manifest (see the module docstring).
         self._live = GenerationView(self, lambda _generation: self.live_versions())
+
+    def _apply_ef_search(self) -> None:
+        """Give a collection created earlier (or with other settings) the configured ef_search.
+
+        The graph's shape is fixed at creation, but the search breadth is not,
+        so an existing index gains recall without being rebuilt.
+        """
+        hnsw = (self._chunks.configuration_json or {}).get("hnsw") or {}
+        if hnsw.get("ef_search") != self.settings.hnsw_ef_search:
+            self._chunks.modify(configuration={"hnsw": {"ef_search": self.settings.hnsw_ef_search}})
 
     def _check_embedder(self) -> None:
         meta = self._chunks.metadata or {}

@@ -161,3 +161,15 @@ def test_generation_changes_with_every_write_and_survives_reopening(settings: Se
     assert ChunkStore(settings, HashEmbedder()).generation() == store.generation()
     assert store.documents() == [] and store.live_versions() == {}
     assert store.remove_document("~generation") is False
+
+
+def test_hnsw_settings_shape_a_new_index_and_widen_an_existing_ones_search(settings: Settings) -> None:
+    created = ChunkStore(settings.model_copy(update={
+        "hnsw_max_neighbors": 24, "hnsw_ef_construction": 150, "hnsw_ef_search": 120,
+    }), HashEmbedder())
+    hnsw = created._chunks.configuration_json["hnsw"]
+    assert (hnsw["space"], hnsw["max_neighbors"], hnsw["ef_construction"], hnsw["ef_search"]) == ("cosine", 24, 150, 120)
+    # Reopened with other settings: the graph's shape stays, the search breadth follows.
+    ChunkStore(settings.model_copy(update={"hnsw_max_neighbors": 48, "hnsw_ef_search": 500}), HashEmbedder())
+    hnsw = created.client.get_collection(settings.collection).configuration_json["hnsw"]
+    assert (hnsw["max_neighbors"], hnsw["ef_search"]) == (24, 500)
