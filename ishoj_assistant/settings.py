@@ -35,8 +35,8 @@ class Settings(BaseSettings):
     chroma_token: str | None = Field(None, description="Bearer token for a secured Chroma server.")
     # An archive repeats itself (yearly notes, boilerplate in every application), and
     # its near-copies form tight clusters that Chroma's default graph (16 neighbours,
-    # ef 100) cannot search past: at 100,000 chunks it found 5 of the 21 real chunks
-    # exact search ranks in the top 200 (docs/scale.md).
+    # ef 100) cannot search past: at 100,000 chunks it held the real passage among 200
+    # candidates for 2 of 24 dev questions, exact search for 21 (docs/scale.md).
     hnsw_max_neighbors: int = Field(
         64, ge=4, description="HNSW links per vector; set when the collection is created."
     )
