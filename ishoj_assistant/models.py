@@ -148,7 +148,9 @@ class Citation:
 @dataclass
 class Answer:
     """A finished answer. ``declined`` is True when the documents do not hold it;
-    then ``related`` carries the closest passages ("Måske relevant")."""
+    then ``related`` carries the closest passages ("Måske relevant").
+    ``resolved_question`` is the standalone question a follow-up was read as, so
+    the user can see how "og hvad med 2020?" was understood."""
 
     text: str
     declined: bool
@@ -156,6 +158,7 @@ class Answer:
     mode: Literal["answer", "draft"] = "answer"
     related: list[Passage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    resolved_question: str | None = None
 
 
 @dataclass(frozen=True)

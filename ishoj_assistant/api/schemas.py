@@ -95,6 +95,7 @@ class AskResponse(BaseModel):
     declined: bool
     citations: list[CitationOut]
     mode: str
+    resolved_question: str | None = Field(None, description="The standalone question a follow-up was read as.")
 
     @classmethod
     def from_answer(cls, answer: Answer) -> "AskResponse":
@@ -103,6 +104,7 @@ class AskResponse(BaseModel):
             declined=answer.declined,
             citations=[CitationOut(**c.as_dict()) for c in answer.citations],
             mode=answer.mode,
+            resolved_question=answer.resolved_question,
         )
 
 
