@@ -67,6 +67,7 @@ class Candidate:
     heading: TermSet  # the heading (and lead-in) this sentence stands under
     list_id: int | None  # candidates of one list share it
     asks: bool  # a question ("Hvad bygger idéoplægget på?"), not a statement
+    heading_text: str = ""  # the heading line(s) it stands under, or the chunk's section; context, never quoted
 
     @property
     def text(self) -> str:
@@ -194,7 +195,7 @@ def _form_lists(text: str, rows: Sequence[tuple]) -> set[int]:
     nothing was chosen; its options are no more a claim than unticked ones.
     """
     forms = set()
-    for i, (start, end, kind, *_, member_of) in enumerate(rows):
+    for i, (start, end, kind, *_, member_of, _heading) in enumerate(rows):
         if kind is not Kind.ITEM:
             continue
         line = text[start:end]
@@ -241,6 +242,7 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
     # without repeating the year.
     title = TermSet.of(passage.title)
     heading = title | TermSet.of(passage.chunk.section)
+    heading_text = passage.chunk.section
     heading_open = False  # consecutive headings stack ("Temaer" under "Sundhedsstrategi")
     list_id: int | None = None
     rows = []
@@ -251,6 +253,8 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
         terms = TermSet.of(text[start:end])
         if kind is Kind.HEADING or kind is Kind.LEAD_IN:
             heading = (heading | terms) if heading_open else title | terms
+            line_text = text[start:end].strip()
+            heading_text = f"{heading_text} {line_text}" if heading_open else line_text
             heading_open = kind is Kind.HEADING
             list_id = next(list_ids) if kind is Kind.LEAD_IN else None
         else:
@@ -260,11 +264,11 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
             elif kind is Kind.PROSE:
                 list_id = None
         rows.append((start, end, kind, terms, heading if kind is not Kind.HEADING else EMPTY,
-                     list_id if kind in (Kind.ITEM, Kind.LEAD_IN) else None))
+                     list_id if kind in (Kind.ITEM, Kind.LEAD_IN) else None, heading_text if kind is not Kind.HEADING else ""))
         previous_line = line
     forms = _form_lists(text, rows)
     out = []
-    for i, (start, end, kind, terms, governing, member_of) in enumerate(rows):
+    for i, (start, end, kind, terms, governing, member_of, governing_text) in enumerate(rows):
         sentence = text[start:end]
         if _is_form_text(sentence, kind, member_of in forms):
             kind = Kind.FORM
@@ -276,6 +280,7 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
             if 0 <= j < len(rows) and rows[j][2] is not Kind.HEADING and kind is not Kind.HEADING:
                 neighbours = neighbours | rows[j][3]
         out.append(Candidate(
-            passage, rank, start, end, kind, terms, inherited, neighbours, governing, member_of, _asks(sentence, first)
+            passage, rank, start, end, kind, terms, inherited, neighbours, governing, member_of, _asks(sentence, first),
+            governing_text,
         ))
     return out

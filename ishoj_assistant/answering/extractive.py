@@ -104,6 +104,17 @@ class Scorer:
             for t in profile.terms
         }
 
+    @property
+    def asked_numbers(self) -> set[str]:
+        """Numbers the question itself gives: never an answer to it."""
+        return self._asked
+
+    def focus_coverage(self, candidate: Candidate) -> float:
+        """Share of the typed follow-up's own IDF-weighted terms the sentence mentions (all terms when not a follow-up)."""
+        focus = self.profile.focus or frozenset(self.idf)
+        weights = {t: w for t, w in self.idf.items() if t in focus}
+        return sum(weights[t] for t in self._own[id(candidate)] if t in weights) / (sum(weights.values()) or 1.0)
+
     def covered(self, candidate: Candidate) -> frozenset[str]:
         """The question terms the sentence itself mentions."""
         return self._own[id(candidate)]

@@ -1,0 +1,150 @@
+"""Compose an extractive answer from ranked units: lead with the best, add only what the ranker backs.
+
+The ranker says how likely each unit is to hold the answer; this module
+turns that into what a reader gets:
+
+- the single best quotable unit first, so the answer leads with what was asked;
+- further units only when their probability is close to the best one's
+  (``Composition.add_ratio``), so facts are not bought with length;
+- a list question answered by the list the best unit belongs to, as bullets;
+- a sentence that refers back ("Dette skyldes ...") with the sentence it refers to;
+- a decline when the best probability is low, or when the year the question
+  asks about is nowhere in what was found; then the answer says which years
+  the documents do cover, cited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ishoj_assistant.answering.candidates import Candidate, Kind, text_key
+from ishoj_assistant.answering.checker import DECLINE_TEXT
+from ishoj_assistant.answering.extractive import cite, missing_anchor
+from ishoj_assistant.answering.features import FEATURES, effective_years, quotable
+from ishoj_assistant.answering.ranker import Composition
+from ishoj_assistant.models import Answer, Passage
+from ishoj_assistant.query import QueryAnalysis
+
+
+def compose(
+    analysis: QueryAnalysis,
+    pool: Sequence[Candidate],
+    probabilities: np.ndarray,
+    composition: Composition,
+    related: Sequence[Passage] = (),
+    matrix: np.ndarray | None = None,
+    part_probabilities: Sequence[np.ndarray] = (),
+) -> Answer:
+    """The answer the ranked units support, or an honest decline.
+
+    ``matrix`` holds the units' features (:data:`FEATURES`); the typed-content
+    check reads its ``typed_match`` column. ``part_probabilities`` rank the
+    units once per part of a question that asks several things; each part
+    first gets its own best unit.
+    """
+    ranked = _ranked_quotable(pool, probabilities)
+    if not ranked or ranked[0][1] < composition.decline_below:
+        return _decline(related)
+    if composition.require_anchor and missing_anchor(analysis.text, list({id(c.passage): c.passage for c in pool}.values())):
+        return _decline(related)
+    best, best_p = ranked[0]
+    chosen: list[Candidate] = []
+    for part in part_probabilities:
+        part_best = next((c for c, p in _ranked_quotable(pool, part) if c not in chosen and p >= composition.decline_below), None)
+        if part_best is not None:
+            chosen.extend(c for c in _with_list(part_best, pool, analysis, composition) if c not in chosen)
+    if best not in chosen:
+        chosen[:0] = [c for c in _with_list(best, pool, analysis, composition) if c not in chosen]
+    for candidate, p in ranked[1:]:
+        if len(chosen) >= composition.max_units + (len(chosen) - 1 if best.list_id is not None else 0):
+            break
+        if p < composition.add_ratio * best_p:
+            break
+        if candidate not in chosen:
+            chosen.extend(c for c in _with_list(candidate, pool, analysis, composition) if c not in chosen)
+    chosen = _with_antecedents(chosen, pool)
+    if composition.require_year and _misses_year(analysis, chosen):
+        return _year_decline(analysis, chosen, related)
+    if composition.require_type and matrix is not None and _misses_type(analysis, pool, chosen, matrix):
+        return _decline(related)
+    citations = cite(chosen)
+    lines = [f"- {c.quote} [{c.n}]" if unit.kind is Kind.ITEM else f"{c.quote} [{c.n}]" for c, unit in zip(citations, chosen)]
+    return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
+
+
+def _ranked_quotable(pool: Sequence[Candidate], probabilities: np.ndarray) -> list[tuple[Candidate, float]]:
+    """Quotable units by probability, each sentence once (overlapping chunks repeat it)."""
+    best: dict[str, tuple[Candidate, float]] = {}
+    for candidate, p in zip(pool, probabilities):
+        if not quotable(candidate):
+            continue
+        key = text_key(candidate)
+        if key not in best or p > best[key][1]:
+            best[key] = (candidate, float(p))
+    return sorted(best.values(), key=lambda pair: -pair[1])
+
+
+def _with_list(unit: Candidate, pool: Sequence[Candidate], analysis: QueryAnalysis, composition: Composition) -> list[Candidate]:
+    """A list item or lead-in answering a list question brings its list (lead-in first), else stands alone."""
+    if unit.list_id is None or not analysis.profile.wants_list:
+        return [unit]
+    members = [c for c in pool if c.list_id == unit.list_id and c.passage is unit.passage and quotable(c)]
+    lead = [c for c in members if c.kind is Kind.LEAD_IN]
+    items = [c for c in members if c.kind is Kind.ITEM][: composition.max_list_items]
+    seen: set[str] = set()
+    out = []
+    for c in [*lead, *items] or [unit]:
+        if text_key(c) not in seen:
+            seen.add(text_key(c))
+            out.append(c)
+    return out
+
+
+def _with_antecedents(chosen: list[Candidate], pool: Sequence[Candidate]) -> list[Candidate]:
+    """A unit opening with "Dette", "Disse" ... is preceded by the sentence it refers back to."""
+    out: list[Candidate] = []
+    for candidate in chosen:
+        if candidate.inherited:
+            same = [c for c in pool if c.passage is candidate.passage]
+            i = same.index(candidate)
+            previous = same[i - 1] if i > 0 else None
+            if previous is not None and quotable(previous) and previous not in chosen and previous not in out:
+                out.append(previous)
+        if candidate not in out:
+            out.append(candidate)
+    return out
+
+
+def _misses_year(analysis: QueryAnalysis, chosen: Sequence[Candidate]) -> bool:
+    """The question asks about one year (or period) and no chosen unit speaks of it."""
+    if not analysis.years or analysis.comparison:
+        return False
+    return not any(analysis.years & effective_years(c) for c in chosen)
+
+
+def _misses_type(analysis: QueryAnalysis, pool: Sequence[Candidate], chosen: Sequence[Candidate], matrix: np.ndarray) -> bool:
+    """The question asks for a number, amount, date or reason and no chosen unit holds one."""
+    if not any(part.typed for part in analysis.profile.parts):
+        return False
+    column = FEATURES.index("typed_match")
+    index = {id(c): i for i, c in enumerate(pool)}
+    return not any(matrix[index[id(c)], column] > 0 for c in chosen)
+
+
+def _year_decline(analysis: QueryAnalysis, chosen: Sequence[Candidate], related: Sequence[Passage]) -> Answer:
+    """Decline, saying which years the closest unit does speak of, cited."""
+    asked = ", ".join(str(y) for y in sorted(analysis.years))
+    unit = chosen[0]
+    covered = ", ".join(str(y) for y in sorted(effective_years(unit)))
+    if not covered:
+        return _decline(related, f"Dokumenterne har ingen oplysninger for {asked}.")
+    citations = cite([unit])
+    text = f"{DECLINE_TEXT} Spørgsmålet gælder {asked}, men det nærmeste svar gælder {covered}: {citations[0].quote} [1]"
+    return Answer(text=text, declined=True, citations=citations, mode="answer", related=list(related))
+
+
+def _decline(related: Sequence[Passage], reason: str = "") -> Answer:
+    text = f"{DECLINE_TEXT} {reason}".strip()
+    return Answer(text=text, declined=True, citations=[], mode="answer", related=list(related))

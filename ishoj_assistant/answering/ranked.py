@@ -1,0 +1,73 @@
+"""The extractive answerer: retrieved passages -> units -> fitted ranker -> composed, cited answer.
+
+Split in two steps so the fitting command can prepare every question once
+and try rankers and compositions on the prepared units
+(:mod:`ishoj_assistant.evaluation.fitting`), with the same code the service runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from ishoj_assistant.answering.candidates import Candidate, candidates
+from ishoj_assistant.answering.composer import compose
+from ishoj_assistant.answering.extractive import Scorer, passage_vocabulary
+from ishoj_assistant.answering.features import feature_matrix
+from ishoj_assistant.answering.matching import question_terms
+from ishoj_assistant.answering.ranker import UnitRanker
+from ishoj_assistant.embedding import Embedder
+from ishoj_assistant.models import Answer, Passage
+from ishoj_assistant.query import QueryAnalysis, part_analyses
+from ishoj_assistant.settings import Settings
+
+
+@dataclass
+class PreparedUnits:
+    """A question's units with their features, ready to be ranked."""
+
+    analysis: QueryAnalysis
+    passages: list[Passage]
+    pool: list[Candidate]
+    matrix: np.ndarray
+    part_matrices: list[np.ndarray]  # one per part of a question that asks several things
+
+
+def prepare_units(
+    analysis: QueryAnalysis,
+    passages: list[Passage],
+    embedder: Embedder,
+    settings: Settings,
+    rarity: Mapping[str, float] | None = None,
+) -> PreparedUnits:
+    """Cut the passages into units and describe each by the ranker's features."""
+    pool = candidates(passages)
+    if not pool or not analysis.profile.terms:
+        return PreparedUnits(analysis, passages, pool, np.zeros((len(pool), 0), np.float32), [])
+    vocabulary = passage_vocabulary(analysis.text, passages)
+    query_vector = embedder.embed_query(analysis.text)
+
+    def features_for(part: QueryAnalysis) -> np.ndarray:
+        scorer = Scorer(part.profile, pool, vocabulary, settings, rarity)
+        typed_vector = embedder.embed_query(part.typed) if part.is_follow_up else query_vector
+        return feature_matrix(part, pool, scorer, embedder, query_vector, typed_vector)
+
+    parts = [features_for(part) for part in part_analyses(analysis)]
+    return PreparedUnits(analysis, passages, pool, features_for(analysis), parts)
+
+
+def term_rarity_for(analysis: QueryAnalysis, rarity_of) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Index-wide rarity of the question's stems (the retriever's ``term_rarity``)."""
+    return rarity_of(t.stem for t in question_terms(analysis.text))
+
+
+def ranked_answer(prepared: PreparedUnits, ranker: UnitRanker, related_count: int) -> Answer:
+    """The composed answer, or a decline offering the closest passages."""
+    related = prepared.passages[:related_count]
+    if prepared.matrix.shape[1] == 0:
+        return compose(prepared.analysis, [], np.zeros(0), ranker.composition, related)
+    probabilities = ranker.probabilities(prepared.matrix)
+    per_part = [ranker.probabilities(m) for m in prepared.part_matrices]
+    return compose(prepared.analysis, prepared.pool, probabilities, ranker.composition, related, prepared.matrix, per_part)

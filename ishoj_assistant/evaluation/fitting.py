@@ -1,0 +1,224 @@
+"""Fit the unit ranker and choose the answer composition, cross-validated by document.
+
+Every question of the given sets is retrieved and cut into units once; a unit
+is labelled as evidence when it holds most of a gold evidence string's words
+(or is itself mostly evidence, for list items and table rows). The logistic
+ranker is then fitted per fold, with folds grouped by the question's source
+document, so no held-out question's document was seen in training. The
+composition (decline threshold, how close a further unit must come to the
+best one, how many units) is chosen from a small grid by the cross-validated
+answers, for at most ``MAX_FALSE_DECLINES`` false declines and a median answer
+of at most ``MAX_MEDIAN_WORDS`` words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ishoj_assistant.answering.candidates import Candidate
+from ishoj_assistant.answering.composer import compose
+from ishoj_assistant.answering.features import FEATURES, quotable
+from ishoj_assistant.answering.ranker import Composition, UnitRanker
+from ishoj_assistant.danish import words
+from ishoj_assistant.evaluation.answer_metrics import answer_metrics
+from ishoj_assistant.evaluation.dataset import EvalItem
+from ishoj_assistant.models import Answer
+from ishoj_assistant.query import QueryAnalysis
+
+FOLDS = 5
+MAX_FALSE_DECLINES = 0.05
+MAX_MEDIAN_WORDS = 60
+# A unit is evidence when it holds this share of an evidence string's words ...
+EVIDENCE_COVERED = 0.6
+# ... or when this share of its own (at least MIN_PIECE_WORDS) words lie in one (a row, an item).
+EVIDENCE_PIECE = 0.8
+MIN_PIECE_WORDS = 3
+GRID = [
+    Composition(decline_below=d, add_ratio=r, max_units=m, require_year=y, require_type=t, require_anchor=a)
+    for d, r, m, y, t, a in itertools.product(
+        (0.02, 0.05, 0.1, 0.2, 0.3), (0.4, 0.5, 0.6), (3, 4), (False, True), (False, True), (False, True)
+    )
+]
+
+
+@dataclass
+class Example:
+    """One question with its retrieved units, their features and evidence labels."""
+
+    item: EvalItem
+    corpus: str
+    analysis: QueryAnalysis
+    pool: list[Candidate]
+    matrix: np.ndarray
+    labels: np.ndarray
+    related: list
+    part_matrices: list
+
+    @property
+    def group(self) -> str:
+        """The fold key: the question's first source document, or a stable spread for unanswerables."""
+        if self.item.sources:
+            return f"{self.corpus}/{self.item.sources[0]}"
+        return f"{self.corpus}/unanswerable-{int(hashlib.sha1(self.item.id.encode()).hexdigest(), 16) % FOLDS}"
+
+
+def evidence_labels(pool: Sequence[Candidate], evidence: Sequence[str]) -> np.ndarray:
+    """1 for a unit that holds (or is mostly) a gold evidence string, else 0."""
+    gold = [set(words(e)) for e in evidence if words(e)]
+    labels = np.zeros(len(pool), np.float32)
+    for i, c in enumerate(pool):
+        unit = set(words(c.text))
+        if not unit:
+            continue
+        for e in gold:
+            shared = len(unit & e)
+            if shared / len(e) >= EVIDENCE_COVERED or (len(unit) >= MIN_PIECE_WORDS and shared / len(unit) >= EVIDENCE_PIECE):
+                labels[i] = 1.0
+                break
+    return labels
+
+
+def fit_ranker(examples: Sequence[Example], composition: Composition = Composition(), note: str = "") -> UnitRanker:
+    """Logistic regression on the quotable units of the examples (balanced classes, standardised features)."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows, labels = [], []
+    for ex in examples:
+        keep = [i for i, c in enumerate(ex.pool) if quotable(c)]
+        rows.append(ex.matrix[keep])
+        labels.append(ex.labels[keep])
+    x = np.concatenate(rows)
+    y = np.concatenate(labels)
+    mean = x.mean(axis=0)
+    scale = np.where(x.std(axis=0) > 1e-6, x.std(axis=0), 1.0)
+    model = LogisticRegression(C=1.0, max_iter=2000)  # unweighted, so the probabilities stay calibrated for declines
+    model.fit((x - mean) / scale, y)
+    return UnitRanker(
+        features=FEATURES,
+        mean=tuple(float(v) for v in mean),
+        scale=tuple(float(v) for v in scale),
+        coef=tuple(float(v) for v in model.coef_[0]),
+        intercept=float(model.intercept_[0]),
+        composition=composition,
+        fitted_on=note,
+    )
+
+
+def folds(examples: Sequence[Example]) -> list[list[int]]:
+    """Indices of each fold: whole groups (documents) assigned greedily to the smallest fold."""
+    groups: dict[str, list[int]] = {}
+    for i, ex in enumerate(examples):
+        groups.setdefault(ex.group, []).append(i)
+    out: list[list[int]] = [[] for _ in range(FOLDS)]
+    for key in sorted(groups, key=lambda k: (-len(groups[k]), k)):
+        min(out, key=len).extend(groups[key])
+    return out
+
+
+AnswerFn = Callable[[Example, UnitRanker], Answer]
+
+
+def ranked_answer(example: Example, ranker: UnitRanker) -> Answer:
+    """The answer the composer gives for an example under a ranker."""
+    probabilities = ranker.probabilities(example.matrix)
+    per_part = [ranker.probabilities(m) for m in example.part_matrices]
+    return compose(example.analysis, example.pool, probabilities, ranker.composition, example.related, example.matrix, per_part)
+
+
+def score_answers(examples: Sequence[Example], answers: Sequence[Answer]) -> dict[str, float]:
+    """Mean answer metrics over the examples, split by question type where it matters, plus median words."""
+    per_type: dict[str, list[dict[str, float]]] = {}
+    n_words = []
+    for ex, answer in zip(examples, answers):
+        metrics = answer_metrics(ex.item.raw, answer)
+        per_type.setdefault(ex.item.type, []).append(metrics)
+        if not answer.declined and ex.item.type != "drafting":
+            n_words.append(len(answer.text.split()))
+
+    def mean(name: str, types: Sequence[str]) -> float:
+        values = [m[name] for t in types for m in per_type.get(t, []) if name in m]
+        return float(np.mean(values)) if values else float("nan")
+
+    answerable = [t for t in per_type if t not in ("unanswerable", "drafting")]
+    return {
+        "fact_recall": mean("fact_recall", [t for t in answerable if t != "follow_up"]),
+        "follow_up_fact_recall": mean("fact_recall", ["follow_up"]),
+        "declined_unanswerable": mean("decline_accuracy", ["unanswerable"]),
+        "false_declines": mean("false_decline", answerable),
+        "citation_precision": mean("citation_precision", answerable),
+        "median_words": float(statistics.median(n_words)) if n_words else 0.0,
+    }
+
+
+def top1_evidence(examples: Sequence[Example], ranker: UnitRanker) -> float:
+    """Share of answerable examples whose highest-ranked quotable unit is evidence."""
+    hits = []
+    for ex in examples:
+        keep = [i for i, c in enumerate(ex.pool) if quotable(c)]
+        if not ex.item.sources or not keep or not ex.labels.any():
+            continue
+        p = ranker.probabilities(ex.matrix[keep])
+        hits.append(float(ex.labels[keep][int(np.argmax(p))]))
+    return float(np.mean(hits)) if hits else float("nan")
+
+
+def cross_validated(examples: Sequence[Example], compositions: Sequence[Composition]) -> dict[Composition, dict[str, float]]:
+    """CV metrics of every composition: the ranker refitted per fold on the other folds' documents."""
+    answers: dict[Composition, list[Answer | None]] = {c: [None] * len(examples) for c in compositions}
+    top1: list[float] = []
+    for test in folds(examples):
+        train = [examples[i] for i in range(len(examples)) if i not in set(test)]
+        ranker = fit_ranker(train)
+        top1.append(top1_evidence([examples[i] for i in test], ranker))
+        for composition in compositions:
+            fold_ranker = ranker.with_composition(composition)
+            for i in test:
+                answers[composition][i] = ranked_answer(examples[i], fold_ranker)
+    out = {}
+    for composition in compositions:
+        metrics = score_answers(examples, [a for a in answers[composition] if a is not None])
+        metrics["top1_evidence"] = float(np.nanmean(top1))
+        out[composition] = metrics
+    return out
+
+
+def objective(metrics: dict[str, float]) -> float:
+    """What the composition is chosen for: facts and honest declines, within the false-decline and length bounds."""
+    if metrics["false_declines"] > MAX_FALSE_DECLINES or metrics["median_words"] > MAX_MEDIAN_WORDS:
+        return -1.0
+    return metrics["fact_recall"] + 0.5 * metrics["follow_up_fact_recall"] + metrics["declined_unanswerable"]
+
+
+def choose(results: dict[Composition, dict[str, float]]) -> Composition:
+    return max(results, key=lambda c: (objective(results[c]), -c.max_units))
+
+
+def collect(items: Sequence[EvalItem], context, corpus: str) -> list[Example]:  # type: ignore[no-untyped-def]
+    """Retrieve and prepare every non-drafting item of a set with the context's own retriever and embedder."""
+    from ishoj_assistant.answering.conversation import standalone_query
+    from ishoj_assistant.answering.ranked import prepare_units, term_rarity_for
+    from ishoj_assistant.query import analyse
+
+    settings = context.settings
+    out = []
+    for item in items:
+        if item.type == "drafting":
+            continue
+        standalone = standalone_query(item.question, item.history)
+        said = " ".join(t["content"] for t in item.history if t.get("role") == "assistant")
+        analysis = analyse(item.question, standalone, said=said)
+        passages = context.retriever.search(standalone, settings.answer_passages)
+        rarity = term_rarity_for(analysis, context.retriever.term_rarity)
+        prepared = prepare_units(analysis, passages, context.embedder, settings, rarity)
+        if prepared.matrix.shape[1] == 0:
+            prepared.matrix = np.zeros((len(prepared.pool), len(FEATURES)), np.float32)
+        out.append(Example(item, corpus, analysis, prepared.pool, prepared.matrix,
+                           evidence_labels(prepared.pool, item.evidence), passages[: settings.answer_related],
+                           prepared.part_matrices))
+    return out
