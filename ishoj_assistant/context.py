@@ -37,26 +37,44 @@ class AppContext:
     def retriever(self) -> "HybridRetriever":
         """Hybrid (bm25 + compound n-grams + dense) search over the store."""
         from ishoj_assistant.retrieval.dense import DenseRetriever
-        from ishoj_assistant.retrieval.hybrid import FusionWeights, HybridRetriever
+        from ishoj_assistant.retrieval.hybrid import HybridRetriever, Signal
         from ishoj_assistant.retrieval.keyword import KeywordSearcher
+        from ishoj_assistant.retrieval.metadata import MetadataBoost
 
         s = self.settings
+        keyword = KeywordSearcher(s, self.store)
+        signals = [
+            Signal("bm25", lambda q, n, f: keyword.search("bm25", q, n, f), s.weight_bm25),
+            Signal("ngram", lambda q, n, f: keyword.search("ngram", q, n, f), s.weight_ngram),
+            Signal("dense", DenseRetriever(self.store, self.embedder).search, s.weight_dense),
+        ]
         return HybridRetriever(
-            KeywordSearcher(s, self.store),
-            DenseRetriever(self.store, self.embedder),
-            FusionWeights.from_settings(s),
+            signals,
+            keyword.rarity,
             rrf_k=s.rrf_k,
             candidates=s.candidates,
             duplicate_similarity=s.duplicate_similarity,
+            boost=MetadataBoost(year=s.boost_year, doc_type=s.boost_doc_type),
         )
 
     @cached_property
     def assistant(self) -> "Assistant":
         """Question answering and drafting over the retriever, generative when an LLM is configured."""
         from ishoj_assistant.answering.assistant import Assistant
+        from ishoj_assistant.answering.condense import LLMCondenser
+        from ishoj_assistant.answering.config import AnswerConfig
         from ishoj_assistant.answering.generative import GenerativeAnswerer
+        from ishoj_assistant.answering.llm import build_llm
 
-        return Assistant(self.retriever, self.settings, GenerativeAnswerer.from_settings(self.settings))
+        llm = build_llm(self.settings)
+        return Assistant(
+            self.retriever,
+            self.embedder,
+            AnswerConfig.from_settings(self.settings),
+            GenerativeAnswerer(llm) if llm else None,
+            newest_year=self.store.newest_year,
+            condenser=LLMCondenser(llm) if llm else None,
+        )
 
     def indexer(self, progress_factory=None):  # type: ignore[no-untyped-def]
         """A new indexer; the progress factory makes a progress callback for N chunks."""

@@ -171,15 +171,21 @@ class CachedEmbedder(Embedder):
     """Wraps an embedder with a SQLite cache keyed by sha256(embedder name + text).
 
     SQLite rather than loose files: one file, atomic writes, safe when two
-    processes (ingest and the server) share the data directory.
+    processes (ingest and the server) share the data directory. A read-only
+    ``seed`` cache in the same format (shipped next to a corpus) answers what
+    the own cache lacks, so a fresh machine does not embed the shipped
+    documents' thousands of sentences again.
     """
 
-    def __init__(self, inner: Embedder, cache_file: Path):
+    def __init__(self, inner: Embedder, cache_file: Path, seed: Path | None = None):
         self.inner = inner
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(cache_file), check_same_thread=False, timeout=30)
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
         self._db.commit()
+        self._seed = (
+            sqlite3.connect(f"file:{seed}?mode=ro", uri=True, check_same_thread=False) if seed and seed.is_file() else None
+        )
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -192,17 +198,15 @@ class CachedEmbedder(Embedder):
     def dimension(self) -> int:
         return self.inner.dimension
 
-    def _key(self, text: str) -> str:
+    def key(self, text: str) -> str:
+        """The cache key of a text: its hash with the embedder's name, so two models never share vectors."""
         return hashlib.sha256(f"{self.inner.name}\x00{text}".encode("utf-8")).hexdigest()
 
     def _lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
         with self._lock:
-            for start in range(0, len(keys), 500):
-                part = keys[start : start + 500]
-                marks = ",".join("?" * len(part))
-                rows = self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", part)
-                found.update({k: np.frombuffer(v, dtype=np.float32) for k, v in rows})
+            found = _select(self._db, keys)
+            if self._seed is not None and len(found) < len(keys):
+                found.update(_select(self._seed, [k for k in keys if k not in found]))
         return found
 
     def _store(self, pairs: list[tuple[str, np.ndarray]]) -> None:
@@ -224,7 +228,7 @@ class CachedEmbedder(Embedder):
         progress: ProgressCallback | None = None,
     ) -> np.ndarray:
         """Embed only the texts not cached yet; progress counts those only."""
-        keys = [self._key(t) for t in texts]
+        keys = [self.key(t) for t in texts]
         cached = self._lookup(keys)
         unique_missing: dict[str, int] = {}  # key -> first index of a text to embed
         for i, key in enumerate(keys):
@@ -242,11 +246,21 @@ class CachedEmbedder(Embedder):
 
     def missing_count(self, texts: Sequence[str]) -> int:
         """How many of these texts would really be embedded (for progress bars)."""
-        keys = {self._key(t) for t in texts}
+        keys = {self.key(t) for t in texts}
         return len(keys - set(self._lookup(list(keys))))
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.inner.embed_query(text)
+
+
+def _select(db: sqlite3.Connection, keys: list[str]) -> dict[str, np.ndarray]:
+    found: dict[str, np.ndarray] = {}
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        marks = ",".join("?" * len(part))
+        rows = db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", part)
+        found.update({k: np.frombuffer(v, dtype=np.float32) for k, v in rows})
+    return found
 
 
 def build_embedder(settings: Settings) -> CachedEmbedder:
@@ -262,7 +276,7 @@ def build_embedder(settings: Settings) -> CachedEmbedder:
         inner = OllamaEmbedder(
             settings.embedder_url, settings.embedder_model, settings.embedder_api_key, settings.embedder_add_prefixes
         )
-    return CachedEmbedder(inner, settings.cache_dir / "embeddings.sqlite3")
+    return CachedEmbedder(inner, settings.cache_dir / "embeddings.sqlite3", settings.embedding_seed_file)
 
 
 def chroma_embedding_function(embedder: Embedder) -> Any:

@@ -43,6 +43,18 @@ class Chunk:
     char_end: int
     chunk_index: int
 
+    def context_text(self) -> str:
+        """What search sees of a chunk, keyword and dense alike: title, year and section, then the text.
+
+        A body that does not repeat its heading is still found by it ("Status
+        på værdighedsmidler 2020 › Kontinensklinikken"), and e5 gets the
+        context a bare passage lacks ("Mål: 43 borgere" means little without
+        "Kontinensklinik").
+        """
+        title = f"{self.title} ({self.year})" if self.year and str(self.year) not in self.title else self.title
+        heading = f"{title} › {self.section}" if self.section else title
+        return f"{heading}\n{self.text}"
+
     def metadata(self) -> dict[str, Any]:
         """Chroma metadata (Chroma rejects None values, so year 0 means unknown)."""
         meta = asdict(self)

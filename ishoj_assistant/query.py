@@ -22,6 +22,8 @@ _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 _PERIOD = re.compile(r"\b(19[89]\d|20\d\d)\s*(?:-|–|til|og)\s*(19[89]\d|20\d\d)\b")
 # Relative years, resolved against the newest year the archive holds.
 _RELATIVE_YEARS = {"sidste år": -1, "sidste år,": -1, "forrige år": -1, "i fjor": -1, "i år": 0, "dette år": 0}
+# A follow-up's "året efter" is the year after the one the conversation was about.
+_YEAR_SHIFTS = {"året efter": 1, "det følgende år": 1, "året derpå": 1, "året før": -1, "året inden": -1, "året forinden": -1}
 # Words that name a kind of document: the first stem decides the document type asked about.
 _TYPE_WORDS: tuple[tuple[str, DocType], ...] = (
     ("ansøg", "ansoegning"),
@@ -92,8 +94,10 @@ def analyse(
     """Analyse a question once; ``standalone`` is the follow-up resolved against the conversation,
     ``said`` the assistant's earlier answers in it."""
     text = standalone or typed
-    years = asked_years(typed, newest_year) or asked_years(text, newest_year)
     lowered = normalise(typed)
+    earlier = asked_years(text, newest_year)
+    shifted = {y + shift for phrase, shift in _YEAR_SHIFTS.items() if phrase in lowered for y in earlier}
+    years = asked_years(typed, newest_year) or frozenset(shifted) or earlier
     return QueryAnalysis(
         text=text,
         typed=typed,

@@ -88,6 +88,12 @@ class Settings(BaseSettings):
     weight_ngram: float = Field(1.5, ge=0, description="RRF weight of the compound n-gram bm25.")
     weight_dense: float = Field(1.0, ge=0, description="RRF weight of dense (e5) search.")
     rrf_k: int = Field(20, ge=1, description="Rank constant of reciprocal rank fusion.")
+    boost_year: float = Field(
+        0.02, ge=0, description="Added to a passage's fused score when it speaks of a year the question asks about."
+    )
+    boost_doc_type: float = Field(
+        0.0, ge=0, description="Added when its document type is the one the question names (ansøgning, status, strategi)."
+    )
     candidates: int = Field(
         200, ge=1, description="Candidates each signal contributes to the fusion; deep enough that folding copies still leaves k."
     )
@@ -104,25 +110,13 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout_s: float = 120.0
     answer_passages: int = Field(8, ge=1, description="Passages retrieved per question.")
-    answer_min_coverage: float = Field(
-        0.2, ge=0, le=1, description="Decline unless one sentence covers this IDF-weighted share of the question."
-    )
-    answer_min_added: float = Field(0.08, ge=0, description="Score a further sentence needs to join an answer.")
-    answer_extra_ratio: float = Field(
-        0.7, ge=0, description="A sentence beyond each question part's best joins only at this share of the best score."
-    )
-    answer_max_sentences: int = Field(4, ge=1, description="Sentences in a one-part answer.")
-    answer_extra_sentences: int = Field(3, ge=0, description="Extra sentences for list and multi-part questions.")
-    answer_number_boost: float = Field(0.15, ge=0, description="Bonus for a number, date or reason the question asks for.")
-    answer_list_boost: float = Field(0.1, ge=0, description="Bonus for a list item when the question asks 'hvilke'.")
-    answer_locality_boost: float = Field(
-        0.05, ge=0, description="Lead for a sentence in the passage that answered an earlier part of the question."
-    )
-    answer_rank_penalty: float = Field(0.02, ge=0, description="Score lost per retrieval rank of the passage.")
-    answer_focus_weight: float = Field(2.0, ge=1, description="Weight of a follow-up's own words over the history's.")
-    answer_context_weight: float = Field(0.5, ge=0, le=1, description="Weight of terms from the preceding sentence.")
-    answer_list_items: int = Field(6, ge=0, description="List items brought along by a lead-in ending in ':'.")
     answer_related: int = Field(3, ge=0, description="Passages offered as 'Måske relevant' on a decline.")
+    answer_focus_weight: float = Field(2.0, ge=1, description="Weight of a follow-up's own words over the history's.")
+    answer_context_weight: float = Field(0.5, ge=0, le=1, description="Weight of terms from a unit's heading and neighbours.")
+    answer_draft_sentences: int = Field(4, ge=1, description="Most quoted units per draft section.")
+    answer_ranker_file: Path | None = Field(
+        None, description="Fitted unit ranker (JSON from `ishoj-assistant fit`); default: the one shipped with the package."
+    )
 
     # --- service -------------------------------------------------------------
     host: str = "127.0.0.1"
@@ -135,6 +129,11 @@ class Settings(BaseSettings):
     def chroma_path(self) -> Path:
         """Directory of the embedded Chroma database."""
         return self.data_dir / "chroma"
+
+    @property
+    def embedding_seed_file(self) -> Path:
+        """The corpus's prebuilt embedding cache (read-only), shipped so a first start need not embed it."""
+        return self.corpus_dir / ".embeddings.sqlite3"
 
     @property
     def cache_dir(self) -> Path:

@@ -146,6 +146,7 @@ class ChunkStore:
         )
         # Dense search's view of the manifest (see the module docstring).
         self._live = GenerationView(self, lambda _generation: self.live_versions())
+        self._newest = GenerationView(self, lambda _generation: max((d.year for d in self.documents() if d.year), default=None))
 
     def _apply_ef_search(self) -> None:
         """Give a collection created earlier (or with other settings) the configured ef_search.
@@ -208,6 +209,10 @@ class ChunkStore:
     def cached_live_versions(self) -> dict[str, str]:
         """:meth:`live_versions` for the query path: at most ``keyword_refresh_s`` old (see :class:`GenerationView`)."""
         return self._live.get()
+
+    def newest_year(self) -> int | None:
+        """The newest document year: what "sidste år" in a question is relative to."""
+        return self._newest.get()
 
     def generation(self) -> str:
         """A token that changes whenever any document is added, replaced or removed.

@@ -8,12 +8,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from ishoj_assistant.answering.base import AnswerRequest
 from ishoj_assistant.answering.checker import DECLINE_TEXT, check_answer
-from ishoj_assistant.sentences import split_sentences
 from ishoj_assistant.answering.generative import GenerativeAnswerer
 from ishoj_assistant.answering.llm import build_llm
 from ishoj_assistant.answering.prompt import SYSTEM_PROMPT
 from ishoj_assistant.models import Answer, Chunk, Passage
+from ishoj_assistant.query import analyse
+from ishoj_assistant.sentences import split_sentences
 from ishoj_assistant.settings import Settings
 from tests.fake_llm_server import OLLAMA_PATH, OPENAI_PATH, FakeLLMServer, stream_pieces
 
@@ -53,6 +55,13 @@ def passage(text: str, title: str, page: int, doc_id: str, score: float = 1.0) -
         char_start=0, char_end=len(text), chunk_index=0,
     )
     return Passage(chunk=chunk, score=score)
+
+
+def answer_with(answerer: GenerativeAnswerer, question: str, history: list, sources: list) -> Answer:  # type: ignore[type-arg]
+    """The final, checked answer of the generative answerer's stream."""
+    *_, final = answerer.stream(AnswerRequest(analyse(question), list(sources), history))
+    assert isinstance(final, Answer)
+    return final
 
 
 @pytest.fixture
@@ -97,9 +106,9 @@ def only_request(server: FakeLLMServer, backend: str, streaming: bool) -> dict[s
 def test_correct_cited_answer_passes_unchanged(fake_llm, answerer, backend, sources):
     fake_llm.reply(GOOD_ANSWER)
 
-    answer = answerer.answer(QUESTION, [], sources)
+    answer = answer_with(answerer, QUESTION, [], sources)
 
-    only_request(fake_llm, backend, streaming=False)
+    only_request(fake_llm, backend, streaming=True)
     assert answer.text == GOOD_ANSWER
     assert not answer.declined and answer.warnings == [] and answer.mode == "answer"
     first, second = answer.citations
@@ -112,7 +121,7 @@ def test_correct_cited_answer_passes_unchanged(fake_llm, answerer, backend, sour
 def test_wrong_number_is_removed_and_named(fake_llm, answerer, sources):
     fake_llm.reply(WRONG_NUMBER_ANSWER)
 
-    answer = answerer.answer(QUESTION, [], sources)
+    answer = answer_with(answerer, QUESTION, [], sources)
 
     assert "57" not in answer.text
     assert answer.text == (
@@ -126,7 +135,7 @@ def test_wrong_number_is_removed_and_named(fake_llm, answerer, sources):
 def test_uncited_sentence_is_removed(fake_llm, answerer, sources):
     fake_llm.reply(GOOD_ANSWER + " Klinikken er landets bedste tilbud.")
 
-    answer = answerer.answer(QUESTION, [], sources)
+    answer = answer_with(answerer, QUESTION, [], sources)
 
     assert "landets bedste" not in answer.text
     assert answer.text.startswith(GOOD_ANSWER)
@@ -137,7 +146,7 @@ def test_uncited_sentence_is_removed(fake_llm, answerer, sources):
 def test_all_unsupported_declines_with_related_passages(fake_llm, answerer, sources):
     fake_llm.reply("Klinikken er landets bedste tilbud.")
 
-    answer = answerer.answer(QUESTION, [], sources)
+    answer = answer_with(answerer, QUESTION, [], sources)
 
     assert answer.declined and answer.text == DECLINE_TEXT and answer.citations == []
     assert [p.doc_id for p in answer.related] == ["status-kontinens", "ansoegning-pulje"]
@@ -147,7 +156,7 @@ def test_all_unsupported_declines_with_related_passages(fake_llm, answerer, sour
 def test_stream_yields_pieces_then_checked_answer(fake_llm, answerer, backend, sources):
     fake_llm.reply(WRONG_NUMBER_ANSWER)
 
-    events = list(answerer.stream(QUESTION, [], sources))
+    events = list(answerer.stream(AnswerRequest(analyse(QUESTION), list(sources))))
 
     only_request(fake_llm, backend, streaming=True)
     *pieces, final = events
@@ -166,10 +175,10 @@ def test_source_text_cannot_escape_its_block(fake_llm, answerer, backend, source
     ]
     fake_llm.reply(DECLINE_TEXT)
 
-    answer = answerer.answer(QUESTION, history, [*sources, injected])
+    answer = answer_with(answerer, QUESTION, history, [*sources, injected])
 
     assert answer.declined
-    user = only_request(fake_llm, backend, streaming=False)["content"]
+    user = only_request(fake_llm, backend, streaming=True)["content"]
     messages = fake_llm.requests[0].messages
     assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
     assert messages[0]["content"] == SYSTEM_PROMPT and "Ignorer" not in messages[0]["content"]
@@ -186,7 +195,7 @@ def test_source_text_cannot_escape_its_block(fake_llm, answerer, backend, source
 
 
 def test_no_passages_declines_without_calling_the_llm(fake_llm, answerer):
-    assert answerer.answer(QUESTION, [], []).declined
+    assert answer_with(answerer, QUESTION, [], []).declined
     assert fake_llm.requests == []
 
 

@@ -209,3 +209,22 @@ def test_bold_list_items_after_a_lead_in_stay_in_its_chunk() -> None:
     holding = [c for c in chunks if "følgende politikker:" in c]
     assert holding and all("Frivilligpolitikken" in c for c in holding)
     assert not any(c.startswith("Seniorpolitikken") for c in chunks)
+
+
+def test_running_footers_are_dropped_and_table_rows_stay_apart(tmp_path: Path) -> None:
+    """A footer repeated on every page never lands inside a sentence that runs over the page break,
+    and each row of a table is its own line rather than one paragraph-long sentence."""
+    def footer(page: int) -> Lines:
+        return Lines((f"Eksempel Kommune · Status 2021 Side {page} af 3",))
+
+    pages = [
+        [Lines(("Klippekortet er brugt af mange borgere i hele kommunen i løbet af året, og",)), footer(1)],
+        [Lines(("ordningen fortsætter næste år.", "Nøgletal 2020 2021", "Borgere i forløb 19 58", "Andel selvhjulpne 63 % 65 %")),
+         footer(2)],
+        [Paragraph("Forløbene fortsætter i 2022."), footer(3)],
+    ]
+    clean = clean_document(load_document(make_pdf(tmp_path / "status.pdf", pages)))
+    assert "Side" not in clean.text and "Eksempel Kommune ·" not in clean.text
+    assert "i løbet af året, og ordningen fortsætter næste år." in clean.text
+    lines = clean.text.splitlines()
+    assert "Borgere i forløb 19 58" in lines and "Andel selvhjulpne 63 % 65 %" in lines

@@ -1,47 +1,104 @@
-"""The assistant: retrieval for the (standalone) question, then a cited answer or draft.
+"""The assistant: analyse the question once, retrieve once, then let the answerer for the mode answer.
 
 Generative answering is used when a site LLM is configured; when it is
 unreachable the user still gets an extractive answer, with a warning, rather
-than an error.
+than an error. A follow-up is resolved against the conversation first, and
+the answer says how it was read (``resolved_question``).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from typing import Literal
 
-from ishoj_assistant.answering.conversation import standalone_query
-from ishoj_assistant.answering.draft import draft_answer, topic_query
-from ishoj_assistant.answering.extractive import extractive_answer, missing_anchor
-from ishoj_assistant.answering.generative import GenerativeAnswerer
-from ishoj_assistant.answering.matching import question_terms
+from ishoj_assistant.answering.base import AnswerRequest, Answerer, History
+from ishoj_assistant.answering.config import AnswerConfig
+from ishoj_assistant.answering.conversation import resolved_question, standalone_query
+from ishoj_assistant.answering.draft import DraftAnswerer, topic_query
+from ishoj_assistant.answering.scoring import missing_anchor
+from ishoj_assistant.answering.ranked import ExtractiveAnswerer
+from ishoj_assistant.embedding import Embedder
 from ishoj_assistant.models import Answer, Passage, SearchFilters
+from ishoj_assistant.query import QueryAnalysis, analyse
 from ishoj_assistant.retrieval import Retriever
-from ishoj_assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
-History = Sequence[Mapping[str, str]]
 Mode = Literal["answer", "draft"]
+Condenser = Callable[[str, History], "str | None"]
 
 FALLBACK_WARNING = "Sprogmodellen kunne ikke nås; svaret er sammensat af citater fra dokumenterne."
+
+
+class FallbackAnswerer:
+    """A generative answerer that hands over to the extractive one when the LLM cannot be reached."""
+
+    def __init__(self, primary: Answerer, fallback: Answerer):
+        self.primary = primary
+        self.fallback = fallback
+
+    def stream(self, request: AnswerRequest) -> Iterator[str | Answer]:
+        try:
+            yield from self.primary.stream(request)
+            return
+        except Exception as exc:  # noqa: BLE001 - any client failure means "LLM unreachable"
+            log.warning("LLM unreachable, answering extractively: %s", exc)
+        for item in self.fallback.stream(request):
+            if isinstance(item, Answer):
+                item.warnings.append(FALLBACK_WARNING)
+            yield item
 
 
 class Assistant:
     """Answers questions and drafts application text from the indexed documents."""
 
-    def __init__(self, retriever: Retriever, settings: Settings, generative: GenerativeAnswerer | None = None):
+    def __init__(
+        self,
+        retriever: Retriever,
+        embedder: Embedder,
+        config: AnswerConfig,
+        generative: Answerer | None = None,
+        newest_year: Callable[[], int | None] = lambda: None,
+        condenser: Condenser | None = None,
+    ):
         self.retriever = retriever
-        self.settings = settings
-        self.generative = generative
+        self.config = config
+        self.newest_year = newest_year
+        self.condenser = condenser
+        self.extractive = ExtractiveAnswerer(embedder, config, retriever.term_rarity)
+        self.draft = DraftAnswerer(self.extractive)
+        self.answerer: Answerer = FallbackAnswerer(generative, self.extractive) if generative else self.extractive
 
-    def retrieve(self, query: str, mode: Mode, filters: SearchFilters | None) -> list[Passage]:
-        """Passages for a standalone query; a draft request is searched by its topic words only."""
-        if mode == "draft":
-            query = topic_query(query) or query
-        return self.retriever.search(query, self.settings.answer_passages, filters)
+    def analyse(self, question: str, history: History = ()) -> tuple[QueryAnalysis, str | None]:
+        """The question resolved against the conversation and analysed once for retrieval and answering,
+        with how a follow-up was read (None for a question that stands alone).
+
+        A site LLM rewrites a follow-up into a standalone question; without
+        one (or when it fails) the follow-up is searched with the earlier
+        turns' content words.
+        """
+        said = " ".join(t["content"] for t in history[-2:] if t.get("role") == "assistant")
+        condensed = self.condenser(question, history) if self.condenser else None
+        if condensed:
+            return analyse(question, condensed, self.newest_year(), said), condensed
+        return analyse(question, standalone_query(question, history), self.newest_year(), said), resolved_question(question, history)
+
+    def retrieve(self, analysis: QueryAnalysis, mode: Mode, filters: SearchFilters | None) -> list[Passage]:
+        """Passages for the analysed question; a draft request is searched by its topic words only.
+
+        When the question's own most specific term (a named initiative) is in
+        none of them, it may just rank low: it is looked for explicitly once.
+        """
+        query = (topic_query(analysis.text) or analysis.text) if mode == "draft" else analysis.text
+        passages = self.retriever.search(query, self.config.passages, filters, analysis)
+        topic = missing_anchor(analysis.typed, passages) if mode == "answer" else None
+        if topic:
+            seen = {p.chunk.chunk_id for p in passages}
+            extra = self.retriever.search(topic, self.config.passages, filters)
+            passages += [p for p in extra if p.chunk.chunk_id not in seen]
+        return passages
 
     def answer(
         self, question: str, history: History = (), mode: Mode = "answer", filters: SearchFilters | None = None
@@ -56,32 +113,13 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Text pieces as they are ready, then the final :class:`Answer` with its citations."""
         question = without_markup(question)
-        query = standalone_query(question, history)
-        passages = self.retrieve(query, mode, filters)
-        topic = missing_anchor(question, passages) if mode == "answer" else None
-        if topic:  # the question's own topic word may just rank low: look for it explicitly once
-            seen = {p.chunk.chunk_id for p in passages}
-            passages += [p for p in self.retriever.search(topic, self.settings.answer_passages, filters) if p.chunk.chunk_id not in seen]
-        if mode == "answer" and self.generative is not None:
-            try:
-                yield from self.generative.stream(question, history, passages)
-                return
-            except Exception as exc:  # noqa: BLE001 - any client failure means "LLM unreachable"
-                log.warning("LLM unreachable, answering extractively: %s", exc)
-                final = self._extractive(question, query, passages, mode)
-                final.warnings.append(FALLBACK_WARNING)
-        else:
-            final = self._extractive(question, query, passages, mode)
-        yield from pieces(final)
-        yield final
-
-    def _extractive(self, question: str, query: str, passages: Sequence[Passage], mode: Mode) -> Answer:
-        """Sentences are scored against the standalone query, so follow-ups keep their topic."""
-        rarity = self.retriever.term_rarity(t.stem for t in question_terms(query))
-        if mode == "draft":
-            return draft_answer(query, passages, self.settings, rarity)
-        focus = question if query != question else None
-        return extractive_answer(query, passages, self.settings, focus=focus, rarity=rarity)
+        analysis, resolved = self.analyse(question, history)
+        request = AnswerRequest(analysis, self.retrieve(analysis, mode, filters), history)
+        answerer: Answerer = self.draft if mode == "draft" else self.answerer
+        for item in answerer.stream(request):
+            if isinstance(item, Answer):
+                item.resolved_question = resolved
+            yield item
 
 
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -95,11 +133,3 @@ def without_markup(question: str) -> str:
     dilute the query and make the assistant decline a plain question.
     """
     return " ".join(_TAG.sub(" ", _SCRIPT.sub(" ", question)).split())
-
-
-def pieces(answer: Answer) -> Iterator[str]:
-    """The answer text in streamable pieces: one per cited sentence or line."""
-    for line in answer.text.splitlines(keepends=True):
-        parts = re.split(r"(?<=\]) ", line)
-        for i, part in enumerate(parts):
-            yield part + (" " if i < len(parts) - 1 else "")

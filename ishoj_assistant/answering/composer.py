@@ -15,13 +15,15 @@ turns that into what a reader gets:
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from ishoj_assistant.answering.candidates import Candidate, Kind, text_key
 from ishoj_assistant.answering.checker import DECLINE_TEXT
-from ishoj_assistant.answering.extractive import cite, missing_anchor
+from ishoj_assistant.answering.scoring import cite, missing_anchor
 from ishoj_assistant.answering.features import FEATURES, effective_years, quotable
 from ishoj_assistant.answering.ranker import Composition
 from ishoj_assistant.models import Answer, Passage
@@ -70,7 +72,7 @@ def compose(
     if composition.require_type and matrix is not None and _misses_type(analysis, pool, chosen, matrix):
         return _decline(related)
     citations = cite(chosen)
-    lines = [f"- {c.quote} [{c.n}]" if unit.kind is Kind.ITEM else f"{c.quote} [{c.n}]" for c, unit in zip(citations, chosen)]
+    lines = [_line(unit, c.quote, c.n) for c, unit in zip(citations, chosen)]
     return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
 
 
@@ -87,33 +89,59 @@ def _ranked_quotable(pool: Sequence[Candidate], probabilities: np.ndarray) -> li
 
 
 def _with_list(unit: Candidate, pool: Sequence[Candidate], analysis: QueryAnalysis, composition: Composition) -> list[Candidate]:
-    """A list item or lead-in answering a list question brings its list (lead-in first), else stands alone."""
-    if unit.list_id is None or not analysis.profile.wants_list:
+    """A lead-in brings the items it announces; an item answering a list question brings its list.
+
+    A lead-in ending in ":" says nothing on its own, and its items may start
+    in the next chunk. A list met while answering something else stays one line.
+    """
+    if unit.list_id is None or (unit.kind is not Kind.LEAD_IN and not analysis.profile.wants_list):
         return [unit]
-    members = [c for c in pool if c.list_id == unit.list_id and c.passage is unit.passage and quotable(c)]
-    lead = [c for c in members if c.kind is Kind.LEAD_IN]
-    items = [c for c in members if c.kind is Kind.ITEM][: composition.max_list_items]
+    members = [c for c in pool if c.list_id == unit.list_id and c.passage is unit.passage]
+    lead = [c for c in members if c.kind is Kind.LEAD_IN and quotable(c)]
+    items = [c for c in members if c.kind is Kind.ITEM]
+    if not items and unit.kind is Kind.LEAD_IN:
+        items = _items_in_next_chunk(unit, pool)
+    out: list[Candidate] = []
     seen: set[str] = set()
-    out = []
-    for c in [*lead, *items] or [unit]:
+    for c in [*lead, *[i for i in items if quotable(i)][: composition.max_list_items]] or [unit]:
         if text_key(c) not in seen:
             seen.add(text_key(c))
             out.append(c)
     return out
 
 
+def _items_in_next_chunk(lead: Candidate, pool: Sequence[Candidate]) -> list[Candidate]:
+    """The list items opening the chunk after the lead-in's, when retrieval found that chunk too."""
+    chunk = lead.passage.chunk
+    following = [
+        c for c in pool if c.passage.doc_id == chunk.doc_id and c.passage.chunk.chunk_index == chunk.chunk_index + 1
+    ]
+    return list(itertools.takewhile(lambda c: c.kind is Kind.ITEM, following))
+
+
+_BULLET = re.compile(r"^\s*[-•o*▪–]\s+")
+
+
+def _line(unit: Candidate, quote: str, n: int) -> str:
+    """One answer line: list items as bullets (their own bullet glyph dropped), sentences as they stand."""
+    if unit.kind is Kind.ITEM:
+        return f"- {_BULLET.sub('', quote)} [{n}]"
+    return f"{quote} [{n}]"
+
+
 def _with_antecedents(chosen: list[Candidate], pool: Sequence[Candidate]) -> list[Candidate]:
-    """A unit opening with "Dette", "Disse" ... is preceded by the sentence it refers back to."""
+    """A unit opening with "Dette", "Disse" ... comes right after the sentence it refers back to."""
     out: list[Candidate] = []
     for candidate in chosen:
+        if candidate in out:
+            continue
         if candidate.inherited:
             same = [c for c in pool if c.passage is candidate.passage]
             i = same.index(candidate)
             previous = same[i - 1] if i > 0 else None
-            if previous is not None and quotable(previous) and previous not in chosen and previous not in out:
+            if previous is not None and previous not in out and (previous in chosen or quotable(previous)):
                 out.append(previous)
-        if candidate not in out:
-            out.append(candidate)
+        out.append(candidate)
     return out
 
 

@@ -1,87 +1,137 @@
-"""Draft mode: a structured grant-application draft from earlier applications and status notes.
+"""Draft mode: a grant-application draft, section by section, from cited units of earlier texts.
 
-Staff reuse what has already been written and approved. A draft is therefore
-assembled, section by section, from verbatim cited sentences; each section is
-included only when the request asks for it (or names no section) and the
-sources hold sentences for it.
+Staff reuse what has already been written and approved. The sections are the
+ones the request names ("formål og målgruppe", "et afsnit om
+ernæringsscreening"), or a standard set when it names none. Each section is
+filled by the same fitted unit ranker as answers, asked the section's question
+about the request's topic; a unit must also be on the topic itself, so a
+section never drifts to another project. A request whose topic the documents
+do not hold declines, and no document is offered for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ishoj_assistant.answering.candidates import Candidate, candidates
-from ishoj_assistant.answering.extractive import Scorer, cite, declined, passage_vocabulary
-from ishoj_assistant.answering.question import QuestionProfile
+import numpy as np
+
+from ishoj_assistant.answering.base import AnswerRequest, stream_whole
+from ishoj_assistant.answering.candidates import Candidate, text_key
+from ishoj_assistant.answering.features import quotable
+from ishoj_assistant.answering.ranked import ExtractiveAnswerer
+from ishoj_assistant.answering.scoring import cite, declined, missing_anchor
 from ishoj_assistant.danish import content_terms, normalise
-from ishoj_assistant.models import Answer, Passage
-from ishoj_assistant.settings import Settings
+from ishoj_assistant.models import Answer
+from ishoj_assistant.query import analyse
 
 
 @dataclass(frozen=True)
 class Section:
-    """A draft section: its heading, words in a request that ask for it, and its cue terms in sources."""
+    """A draft section: its heading, words in a request that ask for it, and the question it answers."""
 
     heading: str
     requested_by: tuple[str, ...]
-    cues: frozenset[str]
+    asks: str
 
 
 SECTIONS = (
-    Section("Formål", ("formål", "begrundelse", "sigte"), frozenset(content_terms("formål mål sigter styrke forankring understøtte skal"))),
-    Section("Målgruppe", ("målgruppe",), frozenset(content_terms("målgruppe rettes retter borgere ældre udsatte"))),
-    Section("Planlagte aktiviteter", ("aktivitet", "indhold", "plan"), frozenset(content_terms("afholdes etableres aktiviteter forløb uddannes planlagt"))),
-    Section("Resultater hidtil", ("resultat", "begrundelse", "effekt", "status"), frozenset(content_terms("status resultater opnår oplever medført udredt været"))),
+    Section("Formål", ("formål", "sigte"), "Hvad er formålet og målet med indsatsen"),
+    Section("Baggrund", ("baggrund", "begrundelse", "behov"), "Hvad er baggrunden og behovet for indsatsen"),
+    Section("Målgruppe", ("målgruppe",), "Hvem er målgruppen, hvilke borgere retter indsatsen sig mod"),
+    Section("Aktiviteter", ("aktivitet", "indhold", "plan"), "Hvilke aktiviteter gennemføres i indsatsen"),
+    Section("Forventede resultater", ("resultat", "effekt", "succeskriter"), "Hvilke resultater og effekter forventes og er opnået"),
 )
+DEFAULT_SECTIONS = SECTIONS[:4]
 
 # Words of the request that describe the draft rather than its topic.
 _DRAFT_WORDS = frozenset(content_terms(
-    "udkast ansøgning ansøgninger fond søge afsnit afsnittet formålet formulér lav skriv ny nyt projekt "
-    "begrundelse målgruppen aktiviteter resultater udgangspunkt tidligere skrevet videreføre"
+    "udkast ansøgning ansøgninger fond søge afsnit afsnittet afsnit formålet formulér lav skriv ny nyt projekt "
+    "begrundelse baggrund baggrunden målgruppen målgruppebeskrivelsen aktiviteter resultater forventede udgangspunkt "
+    "tidligere skrevet videreføre genbrug gerne beskrivelse"
 ))
+# "... med et afsnit om ernæringsscreening": a section in the request's own words.
+_OWN_SECTION = re.compile(r"\bafsnit(?:tet)?\s+om\s+([^,.;:?!]+)", re.IGNORECASE)
 
 
-def requested_sections(request: str) -> tuple[list[Section], bool]:
-    """The sections the request names (True), or all sections (False) when it names none."""
+def requested_sections(request: str) -> list[Section]:
+    """The sections the request names, in its own order, or the standard ones when it names none."""
     lowered = normalise(request)
-    named = [s for s in SECTIONS if any(word in lowered for word in s.requested_by)]
-    return (named, True) if named else (list(SECTIONS), False)
+    named = sorted(
+        (s for s in SECTIONS if any(word in lowered for word in s.requested_by)),
+        key=lambda s: min(lowered.find(w) for w in s.requested_by if w in lowered),
+    )
+    own = [
+        Section(match.strip().capitalize(), (), f"Hvad står der om {match.strip()}")
+        for match in _OWN_SECTION.findall(request)
+        if not any(word in normalise(match) for s in SECTIONS for word in s.requested_by)
+    ]
+    return [*named, *own] or list(DEFAULT_SECTIONS)
 
 
 def topic_query(request: str) -> str:
-    """The request's topic words, for retrieval and scoring."""
+    """The request's topic words, for retrieval and for keeping each section on topic."""
     return " ".join(t for t in content_terms(request) if t not in _DRAFT_WORDS)
 
 
-def draft_answer(
-    request: str, passages: Sequence[Passage], settings: Settings, rarity: Mapping[str, float] | None = None
-) -> Answer:
-    """A draft with one paragraph of cited sentences per supported section, or a decline."""
-    pool = candidates(passages)
-    topic = topic_query(request)
-    profile = QuestionProfile.of(topic)
-    if not pool or not profile.terms:
-        return declined(passages, settings, mode="draft")
-    scorer = Scorer(profile, pool, passage_vocabulary(topic, passages), settings, rarity)
-    on_topic = [c for c in pool if c.is_statement and scorer.topic_coverage(c) >= settings.answer_min_coverage]
-    used: set[int] = set()
-    paragraphs: list[tuple[str, list[Candidate]]] = []
-    sections, named = requested_sections(request)
-    per_section = settings.answer_max_sentences + (settings.answer_extra_sentences if named else 0)
-    for section in sections:
-        fitting = [c for c in on_topic if id(c) not in used and c.terms.stems & section.cues]
-        fitting.sort(key=lambda c: scorer.score(c) + len(c.terms.stems & section.cues) * settings.answer_list_boost, reverse=True)
-        picked = sorted(fitting[:per_section], key=lambda c: (c.rank, c.start))
-        if picked:
-            used.update(id(c) for c in picked)
-            paragraphs.append((section.heading, picked))
-    if not paragraphs:
-        return declined(passages, settings, mode="draft")
-    citations = cite([c for _, picked in paragraphs for c in picked])
-    numbered = iter(citations)
-    blocks = [
-        f"## {heading}\n" + " ".join(f"{cit.quote} [{cit.n}]" for cit in (next(numbered) for _ in picked))
-        for heading, picked in paragraphs
-    ]
-    return Answer(text="\n\n".join(blocks), declined=False, citations=citations, mode="draft")
+class DraftAnswerer:
+    """Drafts with the extractive answerer's ranker: one paragraph of cited units per section."""
+
+    def __init__(self, extractive: ExtractiveAnswerer):
+        self.extractive = extractive
+
+    def stream(self, request: AnswerRequest) -> Iterator[str | Answer]:
+        yield from stream_whole(self.draft(request))
+
+    def draft(self, request: AnswerRequest) -> Answer:
+        """A draft with a paragraph per section the sources support, or a decline."""
+        related = request.passages[: self.extractive.config.related]
+        text = request.analysis.typed
+        topic = topic_query(text)
+        if not request.passages or not topic or missing_anchor(topic, request.passages):
+            return declined(related, mode="draft")
+        ranker = self.extractive.ranker
+        threshold = ranker.composition.decline_below
+        on_topic = self.extractive.prepare(analyse(topic), request.passages)
+        if on_topic.matrix.shape[1] == 0:
+            return declined(related, mode="draft")
+        topical = ranker.probabilities(on_topic.matrix)
+        allowed = {_place(c) for c, p in zip(on_topic.pool, topical) if p >= threshold and quotable(c)}
+        used: set[str] = set()
+        paragraphs: list[tuple[str, list[Candidate]]] = []
+        for section in requested_sections(text):
+            prepared = self.extractive.prepare(analyse(section.asks, f"{section.asks} {topic}"), request.passages)
+            picked = self._pick(prepared.pool, ranker.probabilities(prepared.matrix), allowed, used, threshold)
+            if picked:
+                paragraphs.append((section.heading, picked))
+        if not paragraphs:
+            return declined(related, mode="draft")
+        citations = cite([c for _, picked in paragraphs for c in picked])
+        numbered = iter(citations)
+        blocks = [
+            heading + "\n" + " ".join(f"{cit.quote} [{cit.n}]" for cit in (next(numbered) for _ in picked))
+            for heading, picked in paragraphs
+        ]
+        return Answer(text="\n\n".join(blocks), declined=False, citations=citations, mode="draft")
+
+    def _pick(
+        self, pool: list[Candidate], probabilities: np.ndarray, allowed: set[int], used: set[str], threshold: float
+    ) -> list[Candidate]:
+        """The section's best on-topic units not used by an earlier section, in reading order."""
+        limit = self.extractive.config.draft_sentences
+        order = np.argsort(-probabilities)
+        picked: list[Candidate] = []
+        for i in order:
+            c = pool[int(i)]
+            if len(picked) >= limit or probabilities[i] < threshold:
+                break
+            if _place(c) in allowed and text_key(c) not in used:
+                used.add(text_key(c))
+                picked.append(c)
+        return sorted(picked, key=lambda c: (c.rank, c.start))
+
+
+def _place(candidate: Candidate) -> tuple[str, int]:
+    """Where a unit stands (chunk and offset): the same unit in two preparations of one passage list."""
+    return candidate.passage.chunk.chunk_id, candidate.start

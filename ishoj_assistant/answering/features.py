@@ -25,10 +25,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ishoj_assistant.answering.candidates import Candidate, Kind
-from ishoj_assistant.answering.extractive import Scorer, counts
+from ishoj_assistant.answering.candidates import Candidate, Kind, candidates
+from ishoj_assistant.answering.scoring import Scorer, counts
 from ishoj_assistant.answering.matching import TermSet
+from ishoj_assistant.danish import words
 from ishoj_assistant.embedding import Embedder
+from ishoj_assistant.models import Chunk, Passage
 from ishoj_assistant.query import QueryAnalysis
 
 FEATURES: tuple[str, ...] = (
@@ -39,6 +41,7 @@ FEATURES: tuple[str, ...] = (
     "typed_coverage",
     "repeats_conversation",
     "context_coverage",
+    "passage_topic",
     "heading_coverage",
     "passage_rank",
     "typed_match",
@@ -53,7 +56,7 @@ FEATURES: tuple[str, ...] = (
 
 _YEAR = re.compile(r"\b(?:19[89]\d|20\d\d)\b")
 # Reference lines and page furniture: "Kilde: ...", "Side 3 af 8", a bare link.
-_FURNITURE = re.compile(r"^\s*(?:kilde|kilder|note|fodnote|side \d+|www\.|https?:)", re.IGNORECASE)
+_FURNITURE = re.compile(r"^\s*(?:kilde|kilder|note|fodnote|side \d+|www\.|https?:)|\bside \d+ af \d+\b", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
 # A unit shorter than this, without a number, says too little to stand alone.
 _MIN_WORDS = 4
@@ -62,11 +65,13 @@ _MIN_WORDS = 4
 def quotable(candidate: Candidate) -> bool:
     """Whether a unit may be quoted as an answer: a whole statement, not context or furniture."""
     text = candidate.text.strip()
-    if not candidate.is_statement or not _LETTER.search(text) or _FURNITURE.match(text):
+    if not candidate.is_statement or not _LETTER.search(text) or _FURNITURE.search(text):
+        return False
+    if words(text) == words(candidate.passage.title):  # the title page's title
         return False
     n_words = len(text.split())
-    if n_words < _MIN_WORDS and not re.search(r"\d", text):
-        return False
+    if n_words < _MIN_WORDS and candidate.kind is not Kind.ITEM and not re.search(r"\d", text):
+        return False  # a list item may be one word ("Sundhedspolitikken"); a sentence may not
     # A cut-off fragment: a prose sentence that starts in lower case continues a sentence of another chunk.
     return not (candidate.kind is Kind.PROSE and text[0].islower() and candidate.start == 0)
 
@@ -89,6 +94,17 @@ def effective_years(candidate: Candidate) -> set[int]:
     if heading:
         return heading
     return {candidate.passage.chunk.year} if candidate.passage.chunk.year else set()
+
+
+def unit_texts(chunk: Chunk) -> list[str]:
+    """Every text :func:`feature_matrix` embeds for a chunk's units: their own text and their headings'."""
+    pool = candidates([Passage(chunk, 0.0)])
+    return list(dict.fromkeys([*(c.text for c in pool), *(heading_of(c) for c in pool)]))
+
+
+def heading_of(candidate: Candidate) -> str:
+    """The text a unit's heading similarity is computed on: its heading, else its document title."""
+    return candidate.heading_text or candidate.passage.title
 
 
 def _share_in(stems: frozenset[str], said: frozenset[str]) -> float:
@@ -116,7 +132,7 @@ def feature_matrix(
     if not pool:
         return np.zeros((0, len(FEATURES)), np.float32)
     unit_vectors = embedder.embed_passages([c.text for c in pool])
-    headings = sorted({c.heading_text or c.passage.title for c in pool})
+    headings = sorted({heading_of(c) for c in pool})
     heading_vectors = dict(zip(headings, embedder.embed_passages(headings)))
     dense = _cosines(query_vector, unit_vectors)
     dense_typed = _cosines(typed_vector, unit_vectors)
@@ -124,7 +140,7 @@ def feature_matrix(
     parts = analysis.profile.parts
     rows = []
     for i, c in enumerate(pool):
-        heading_vector = heading_vectors[c.heading_text or c.passage.title]
+        heading_vector = heading_vectors[heading_of(c)]
         years = unit_years(c)
         doc_year = c.passage.chunk.year
         wanted = analysis.years
@@ -138,6 +154,7 @@ def feature_matrix(
             scorer.focus_coverage(c),
             _share_in(c.terms.stems, said),
             scorer.topic_coverage(c),
+            scorer.passage_topic_coverage(c),
             max((scorer.heading_coverage(c, p) for p in parts), default=0.0),
             1.0 / (1.0 + c.rank),
             float(any(p.typed and scorer.satisfies(c, p) for p in parts)),

@@ -8,10 +8,11 @@ checked answer, which the caller should display in its place.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 
 from llama_index.core.llms import LLM
 
+from ishoj_assistant.answering.base import AnswerRequest
 from ishoj_assistant.answering.checker import DECLINE_TEXT, check_answer
 from ishoj_assistant.answering.llm import build_llm
 from ishoj_assistant.answering.prompt import build_messages
@@ -20,8 +21,6 @@ from ishoj_assistant.settings import Settings
 
 # How many of the given passages a declined answer offers as "Måske relevant".
 RELATED_LIMIT = 3
-
-History = Sequence[Mapping[str, str]]
 
 
 class GenerativeAnswerer:
@@ -40,15 +39,13 @@ class GenerativeAnswerer:
         llm = build_llm(settings)
         return cls(llm) if llm is not None else None
 
-    def answer(self, question: str, history: History, passages: Sequence[Passage]) -> Answer:
-        """The checked answer, in one call."""
-        if not passages:
-            return _without_sources()
-        response = self.llm.chat(build_messages(question, history, passages))
-        return _finish(response.message.content or "", passages)
+    def stream(self, request: AnswerRequest) -> Iterator[str | Answer]:
+        """Text pieces as the LLM writes them, then the checked :class:`Answer` last.
 
-    def stream(self, question: str, history: History, passages: Sequence[Passage]) -> Iterator[str | Answer]:
-        """Text pieces as the LLM writes them, then the checked :class:`Answer` last."""
+        The LLM gets the question as typed and the conversation: it resolves
+        follow-ups itself.
+        """
+        question, history, passages = request.analysis.typed, request.history, request.passages
         if not passages:
             yield _without_sources()
             return

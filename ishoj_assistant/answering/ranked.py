@@ -7,21 +7,22 @@ and try rankers and compositions on the prepared units
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from ishoj_assistant.answering.candidates import Candidate, candidates
 from ishoj_assistant.answering.composer import compose
-from ishoj_assistant.answering.extractive import Scorer, passage_vocabulary
+from ishoj_assistant.answering.scoring import Scorer, passage_vocabulary
 from ishoj_assistant.answering.features import feature_matrix
 from ishoj_assistant.answering.matching import question_terms
 from ishoj_assistant.answering.ranker import UnitRanker
 from ishoj_assistant.embedding import Embedder
 from ishoj_assistant.models import Answer, Passage
 from ishoj_assistant.query import QueryAnalysis, part_analyses
-from ishoj_assistant.settings import Settings
+from ishoj_assistant.answering.base import AnswerRequest, stream_whole
+from ishoj_assistant.answering.config import AnswerConfig
 
 
 @dataclass
@@ -39,7 +40,7 @@ def prepare_units(
     analysis: QueryAnalysis,
     passages: list[Passage],
     embedder: Embedder,
-    settings: Settings,
+    config: AnswerConfig,
     rarity: Mapping[str, float] | None = None,
 ) -> PreparedUnits:
     """Cut the passages into units and describe each by the ranker's features."""
@@ -50,7 +51,7 @@ def prepare_units(
     query_vector = embedder.embed_query(analysis.text)
 
     def features_for(part: QueryAnalysis) -> np.ndarray:
-        scorer = Scorer(part.profile, pool, vocabulary, settings, rarity)
+        scorer = Scorer(part.profile, pool, vocabulary, config, rarity)
         typed_vector = embedder.embed_query(part.typed) if part.is_follow_up else query_vector
         return feature_matrix(part, pool, scorer, embedder, query_vector, typed_vector)
 
@@ -58,7 +59,10 @@ def prepare_units(
     return PreparedUnits(analysis, passages, pool, features_for(analysis), parts)
 
 
-def term_rarity_for(analysis: QueryAnalysis, rarity_of) -> dict[str, float]:  # type: ignore[no-untyped-def]
+RarityOf = Callable[[Iterable[str]], dict[str, float]]
+
+
+def term_rarity_for(analysis: QueryAnalysis, rarity_of: RarityOf) -> dict[str, float]:
     """Index-wide rarity of the question's stems (the retriever's ``term_rarity``)."""
     return rarity_of(t.stem for t in question_terms(analysis.text))
 
@@ -71,3 +75,29 @@ def ranked_answer(prepared: PreparedUnits, ranker: UnitRanker, related_count: in
     probabilities = ranker.probabilities(prepared.matrix)
     per_part = [ranker.probabilities(m) for m in prepared.part_matrices]
     return compose(prepared.analysis, prepared.pool, probabilities, ranker.composition, related, prepared.matrix, per_part)
+
+
+class ExtractiveAnswerer:
+    """The default answerer: verbatim units chosen by the fitted ranker, each cited."""
+
+    def __init__(self, embedder: Embedder, config: AnswerConfig, rarity_of: RarityOf, ranker: UnitRanker | None = None):
+        self.embedder = embedder
+        self.config = config
+        self.rarity_of = rarity_of
+        self._ranker = ranker
+
+    @property
+    def ranker(self) -> UnitRanker:
+        """The fitted ranker, read on first use (so the fitting command can run before one exists)."""
+        if self._ranker is None:
+            self._ranker = UnitRanker.load(self.config.ranker_file)
+        return self._ranker
+
+    def prepare(self, analysis: QueryAnalysis, passages: list[Passage]) -> PreparedUnits:
+        return prepare_units(analysis, passages, self.embedder, self.config, term_rarity_for(analysis, self.rarity_of))
+
+    def answer(self, request: AnswerRequest) -> Answer:
+        return ranked_answer(self.prepare(request.analysis, request.passages), self.ranker, self.config.related)
+
+    def stream(self, request: AnswerRequest) -> Iterator[str | Answer]:
+        yield from stream_whole(self.answer(request))

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ishoj_assistant.answering.config import WEIGHTS_FILE
 from ishoj_assistant.answering.features import FEATURES
-
-WEIGHTS_FILE = Path(__file__).with_name("ranker_weights.json")
 FORMAT_VERSION = 1
 
 

@@ -12,7 +12,7 @@ import importlib
 import sys
 
 # Module names under ishoj_assistant.cli, in the order `--help` lists them.
-COMMAND_MODULES = ["ingest_commands", "ask_command", "eval_command", "serve_command"]
+COMMAND_MODULES = ["ingest_commands", "ask_command", "eval_command", "fit_command", "serve_command"]
 
 
 def build_parser() -> argparse.ArgumentParser:

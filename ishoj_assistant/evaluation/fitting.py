@@ -18,6 +18,7 @@ import itertools
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,6 +31,9 @@ from ishoj_assistant.evaluation.answer_metrics import answer_metrics
 from ishoj_assistant.evaluation.dataset import EvalItem
 from ishoj_assistant.models import Answer
 from ishoj_assistant.query import QueryAnalysis
+
+if TYPE_CHECKING:
+    from ishoj_assistant.context import AppContext
 
 FOLDS = 5
 MAX_FALSE_DECLINES = 0.05
@@ -62,10 +66,7 @@ class Example:
 
     @property
     def group(self) -> str:
-        """The fold key: the question's first source document, or a stable spread for unanswerables."""
-        if self.item.sources:
-            return f"{self.corpus}/{self.item.sources[0]}"
-        return f"{self.corpus}/unanswerable-{int(hashlib.sha1(self.item.id.encode()).hexdigest(), 16) % FOLDS}"
+        return document_group(self.item, self.corpus)
 
 
 def evidence_labels(pool: Sequence[Candidate], evidence: Sequence[str]) -> np.ndarray:
@@ -111,10 +112,22 @@ def fit_ranker(examples: Sequence[Example], composition: Composition = Compositi
 
 
 def folds(examples: Sequence[Example]) -> list[list[int]]:
+    """Indices of each fold of the examples, grouped by their source document."""
+    return grouped_folds([ex.group for ex in examples])
+
+
+def document_group(item: EvalItem, corpus: str) -> str:
+    """The fold key of a question: its first source document, or a stable spread for unanswerables."""
+    if item.sources:
+        return f"{corpus}/{item.sources[0]}"
+    return f"{corpus}/unanswerable-{int(hashlib.sha1(item.id.encode()).hexdigest(), 16) % FOLDS}"
+
+
+def grouped_folds(keys: Sequence[str]) -> list[list[int]]:
     """Indices of each fold: whole groups (documents) assigned greedily to the smallest fold."""
     groups: dict[str, list[int]] = {}
-    for i, ex in enumerate(examples):
-        groups.setdefault(ex.group, []).append(i)
+    for i, key in enumerate(keys):
+        groups.setdefault(key, []).append(i)
     out: list[list[int]] = [[] for _ in range(FOLDS)]
     for key in sorted(groups, key=lambda k: (-len(groups[k]), k)):
         min(out, key=len).extend(groups[key])
@@ -168,24 +181,26 @@ def top1_evidence(examples: Sequence[Example], ranker: UnitRanker) -> float:
     return float(np.mean(hits)) if hits else float("nan")
 
 
-def cross_validated(examples: Sequence[Example], compositions: Sequence[Composition]) -> dict[Composition, dict[str, float]]:
-    """CV metrics of every composition: the ranker refitted per fold on the other folds' documents."""
+def cross_validated_answers(examples: Sequence[Example], compositions: Sequence[Composition]) -> tuple[dict[Composition, list[Answer]], float]:
+    """Every example's answer under each composition, the ranker refitted per fold on the other folds' documents;
+    and the mean top-1 evidence rate of the held-out folds."""
     answers: dict[Composition, list[Answer | None]] = {c: [None] * len(examples) for c in compositions}
     top1: list[float] = []
     for test in folds(examples):
-        train = [examples[i] for i in range(len(examples)) if i not in set(test)]
-        ranker = fit_ranker(train)
+        held_out = set(test)
+        ranker = fit_ranker([ex for i, ex in enumerate(examples) if i not in held_out])
         top1.append(top1_evidence([examples[i] for i in test], ranker))
         for composition in compositions:
             fold_ranker = ranker.with_composition(composition)
             for i in test:
                 answers[composition][i] = ranked_answer(examples[i], fold_ranker)
-    out = {}
-    for composition in compositions:
-        metrics = score_answers(examples, [a for a in answers[composition] if a is not None])
-        metrics["top1_evidence"] = float(np.nanmean(top1))
-        out[composition] = metrics
-    return out
+    return {c: [a for a in answers[c] if a is not None] for c in compositions}, float(np.nanmean(top1))
+
+
+def cross_validated(examples: Sequence[Example], compositions: Sequence[Composition]) -> dict[Composition, dict[str, float]]:
+    """CV metrics of every composition."""
+    answers, top1 = cross_validated_answers(examples, compositions)
+    return {c: {**score_answers(examples, answers[c]), "top1_evidence": top1} for c in compositions}
 
 
 def objective(metrics: dict[str, float]) -> float:
@@ -199,26 +214,73 @@ def choose(results: dict[Composition, dict[str, float]]) -> Composition:
     return max(results, key=lambda c: (objective(results[c]), -c.max_units))
 
 
-def collect(items: Sequence[EvalItem], context, corpus: str) -> list[Example]:  # type: ignore[no-untyped-def]
-    """Retrieve and prepare every non-drafting item of a set with the context's own retriever and embedder."""
-    from ishoj_assistant.answering.conversation import standalone_query
-    from ishoj_assistant.answering.ranked import prepare_units, term_rarity_for
-    from ishoj_assistant.query import analyse
-
-    settings = context.settings
+def collect(items: Sequence[EvalItem], context: "AppContext", corpus: str) -> list[Example]:
+    """Analyse, retrieve and prepare every non-drafting item exactly as the assistant does."""
+    assistant = context.assistant
     out = []
     for item in items:
         if item.type == "drafting":
             continue
-        standalone = standalone_query(item.question, item.history)
-        said = " ".join(t["content"] for t in item.history if t.get("role") == "assistant")
-        analysis = analyse(item.question, standalone, said=said)
-        passages = context.retriever.search(standalone, settings.answer_passages)
-        rarity = term_rarity_for(analysis, context.retriever.term_rarity)
-        prepared = prepare_units(analysis, passages, context.embedder, settings, rarity)
-        if prepared.matrix.shape[1] == 0:
-            prepared.matrix = np.zeros((len(prepared.pool), len(FEATURES)), np.float32)
-        out.append(Example(item, corpus, analysis, prepared.pool, prepared.matrix,
-                           evidence_labels(prepared.pool, item.evidence), passages[: settings.answer_related],
-                           prepared.part_matrices))
+        analysis, _ = assistant.analyse(item.question, item.history)
+        passages = assistant.retrieve(analysis, "answer", None)
+        prepared = assistant.extractive.prepare(analysis, passages)
+        matrix = prepared.matrix if prepared.matrix.shape[1] else np.zeros((len(prepared.pool), len(FEATURES)), np.float32)
+        out.append(Example(
+            item, corpus, analysis, prepared.pool, matrix, evidence_labels(prepared.pool, item.evidence),
+            passages[: assistant.config.related], prepared.part_matrices,
+        ))
     return out
+
+
+_REPORTED = (
+    ("fact_recall", "faktadækning"),
+    ("follow_up_fact_recall", "opfølgning, faktadækning"),
+    ("declined_unanswerable", "ubesvarlige afvist"),
+    ("false_declines", "fejlagtige afvisninger"),
+    ("citation_precision", "citatpræcision"),
+    ("median_words", "median ord"),
+    ("top1_evidence", "bedste enhed er evidens"),
+)
+
+
+def fit_and_report(examples: Sequence[Example]) -> tuple[UnitRanker, str]:
+    """Choose the composition by CV, fit the final ranker on everything, and report both kinds of figures."""
+    chosen = choose(cross_validated(examples, GRID))
+    cv_answers, cv_top1 = cross_validated_answers(examples, [chosen])
+    corpora = sorted({ex.corpus for ex in examples})
+    ranker = fit_ranker(examples, chosen, note=f"{len(examples)} spørgsmål: {', '.join(corpora)}")
+    in_sample = [ranked_answer(ex, ranker) for ex in examples]
+    rows = []
+    for corpus in [*corpora, "alle"]:
+        keep = [i for i, ex in enumerate(examples) if corpus in ("alle", ex.corpus)]
+        subset = [examples[i] for i in keep]
+        cv = {**score_answers(subset, [cv_answers[chosen][i] for i in keep]), "top1_evidence": cv_top1 if corpus == "alle" else float("nan")}
+        fitted = {**score_answers(subset, [in_sample[i] for i in keep]), "top1_evidence": top1_evidence(subset, ranker)}
+        for label, metrics in (("krydsvalideret", cv), ("i stikprøven", fitted)):
+            cells = [f"{metrics[name]:.0f}" if name == "median_words" else f"{metrics[name]:.2f}" for name, _ in _REPORTED]
+            rows.append(f"| {corpus} | {label} | {len(subset)} | " + " | ".join(cells) + " |")
+    weights = "\n".join(f"| {name} | {coef:+.2f} |" for name, coef in zip(ranker.features, ranker.coef))
+    header = "| sæt | tal | spørgsmål | " + " | ".join(title for _, title in _REPORTED) + " |"
+    report = "\n".join([
+        "# Svarrangering: tilpasning og krydsvalidering",
+        "",
+        "Lavet af `ishoj-assistant fit`. Krydsvalideret: rangeringen tilpasses i fem fold, grupperet efter",
+        "spørgsmålets kildedokument, så intet holdt-ude spørgsmåls dokument er set under tilpasningen.",
+        "Sammensætningen (afvisningstærskel, hvor tæt en ekstra enhed skal ligge på den bedste, antal enheder,",
+        f"krav om år/indholdstype/navngivet indsats) er valgt på de krydsvaliderede svar, for højst {MAX_FALSE_DECLINES:.2f}",
+        f"fejlagtige afvisninger og en median på højst {MAX_MEDIAN_WORDS} ord. Udkast tælles ikke med her.",
+        "",
+        header,
+        "|" + "---|" * (3 + len(_REPORTED)),
+        *rows,
+        "",
+        f"Valgt sammensætning: `{chosen}`",
+        "",
+        "## Vægte (standardiserede features)",
+        "",
+        "| feature | vægt |",
+        "|---|---|",
+        weights,
+        "",
+    ])
+    return ranker, report

@@ -10,42 +10,29 @@ passage are left out of the result (retrieval/duplicates.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ishoj_assistant.models import Chunk, Passage, SearchFilters
-from ishoj_assistant.retrieval.dense import DenseRetriever
+from ishoj_assistant.query import QueryAnalysis, analyse
 from ishoj_assistant.retrieval.duplicates import distinct_passages
-from ishoj_assistant.retrieval.keyword import KeywordSearcher
-from ishoj_assistant.settings import Settings
-
-SIGNALS = ("bm25", "ngram", "dense")
+from ishoj_assistant.retrieval.metadata import MetadataBoost, boosted, covering_asked_years
 
 
 @dataclass(frozen=True)
-class FusionWeights:
-    """RRF weight per signal; a zero weight switches a signal off (and skips its cost)."""
+class Signal:
+    """One ranking signal of the fusion: its name, how it ranks a query, and its RRF weight (0 = off)."""
 
-    bm25: float = 1.0
-    ngram: float = 1.0
-    dense: float = 1.0
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "FusionWeights":
-        return cls(settings.weight_bm25, settings.weight_ngram, settings.weight_dense)
-
-    def of(self, signal: str) -> float:
-        return float(getattr(self, signal))
+    name: str
+    rank: Callable[[str, int, SearchFilters | None], list[Passage]]
+    weight: float
 
 
-def reciprocal_rank_fusion(
-    rankings: dict[str, list[Passage]], weights: FusionWeights, rrf_k: int
-) -> list[Passage]:
+def reciprocal_rank_fusion(rankings: Sequence[tuple[float, list[Passage]]], rrf_k: int) -> list[Passage]:
     """Sum of weight / (rrf_k + rank) over the signals; ties keep first-seen order."""
     fused: dict[str, float] = {}
     chunks: dict[str, Chunk] = {}
-    for signal, passages in rankings.items():
-        weight = weights.of(signal)
+    for weight, passages in rankings:
         for rank, passage in enumerate(passages, start=1):
             cid = passage.chunk.chunk_id
             chunks.setdefault(cid, passage.chunk)
@@ -59,41 +46,44 @@ class HybridRetriever:
 
     def __init__(
         self,
-        keyword: KeywordSearcher,
-        dense: DenseRetriever,
-        weights: FusionWeights,
+        signals: Sequence[Signal],
+        rarity: Callable[[Iterable[str]], dict[str, float]],
         rrf_k: int,
         candidates: int,
         duplicate_similarity: float,
+        boost: MetadataBoost = MetadataBoost(),
     ):
-        self.keyword = keyword
-        self.dense = dense
-        self.weights = weights
+        self.signals = [s for s in signals if s.weight > 0]
+        self._rarity = rarity
         self.rrf_k = rrf_k
         self.candidates = candidates
         self.duplicate_similarity = duplicate_similarity
+        self.boost = boost
 
     def rankings(self, query: str, filters: SearchFilters | None = None) -> dict[str, list[Passage]]:
         """Each enabled signal's own ranking, all under the same filters."""
-        out: dict[str, list[Passage]] = {}
-        for signal in SIGNALS:
-            if self.weights.of(signal) <= 0:
-                continue
-            if signal == "dense":
-                out[signal] = self.dense.search(query, self.candidates, filters)
-            else:
-                out[signal] = self.keyword.search(signal, query, self.candidates, filters)
-        return out
+        return {signal.name: signal.rank(query, self.candidates, filters) for signal in self.signals}
 
     def term_rarity(self, stems: Iterable[str]) -> dict[str, float]:
-        return self.keyword.rarity(stems)
+        return self._rarity(stems)
 
-    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Passage]:
+    def search(
+        self, query: str, k: int = 10, filters: SearchFilters | None = None, analysis: QueryAnalysis | None = None
+    ) -> list[Passage]:
+        """The k best passages; ``analysis`` is the question's one analysis (made here from the query if not given)."""
         if not query.strip():
             return []
-        return self.fuse(self.rankings(query, filters), k)
+        return self.fuse(self.rankings(query, filters), k, analysis or analyse(query))
 
-    def fuse(self, rankings: dict[str, list[Passage]], k: int) -> list[Passage]:
-        """The signals' rankings fused, without copies of a better-ranked passage, cut at k."""
-        fused = reciprocal_rank_fusion(rankings, self.weights, self.rrf_k)
-        return distinct_passages(fused, k, self.duplicate_similarity)
+    def fuse(self, rankings: dict[str, list[Passage]], k: int, analysis: QueryAnalysis | None = None) -> list[Passage]:
+        """The signals' rankings fused and boosted by the question's years and document types,
+        without copies of a better-ranked passage, cut at k; a comparison covers each asked year."""
+        weights = {s.name: s.weight for s in self.signals}
+        fused = reciprocal_rank_fusion([(weights[name], ranked) for name, ranked in rankings.items()], self.rrf_k)
+        if analysis is not None:
+            fused = boosted(fused, analysis, self.boost)
+        distinct = distinct_passages(fused, k, self.duplicate_similarity)
+        if analysis is not None:
+            # Yearly copies were folded into the best-ranked one; a comparison wants them back.
+            distinct = covering_asked_years(distinct, fused, analysis, k)
+        return distinct[:k]

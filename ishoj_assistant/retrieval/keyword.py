@@ -25,7 +25,6 @@ import bm25s
 import numpy as np
 from bm25s.tokenization import Tokenized
 
-from ingest.pipeline import embedding_text
 from ishoj_assistant.models import Chunk, Passage, SearchFilters
 from ishoj_assistant.danish import content_terms
 from ishoj_assistant.retrieval.analysis import STEM_ANALYSER, Analyser, make_ngram_analyser
@@ -195,7 +194,7 @@ class KeywordSearcher:
 
     def _build(self, generation: str) -> KeywordSnapshot:
         chunks = sorted(self.store.iter_chunks(), key=lambda c: (c.doc_id, c.chunk_index))
-        stems = [content_terms(embedding_text(c)) for c in chunks]  # once for all signals
+        stems = [content_terms(c.context_text()) for c in chunks]  # once for all signals
         snapshot = KeywordSnapshot(
             generation, chunks, {name: Bm25Index(stems, analyser) for name, analyser in self.analysers.items()}
         )

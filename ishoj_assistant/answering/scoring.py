@@ -1,0 +1,253 @@
+"""What the ranker's features are made of: how much of a question a unit covers, and whether it holds what is asked.
+
+Term coverage weighs each question word by its rarity in the whole index
+(rare terms say more), counts words of a unit's heading and neighbours at a
+reduced weight, and matches Danish compounds by their parts. The content
+checks tell a count from a year or an ordinal, an amount from a count, a
+date, a reason. Nothing here decides an answer: the fitted ranker weighs
+these signals (:mod:`ishoj_assistant.answering.features`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+
+from ishoj_assistant.answering.candidates import Candidate, Kind
+from ishoj_assistant.answering.checker import DECLINE_TEXT
+from ishoj_assistant.answering.config import AnswerConfig
+from ishoj_assistant.answering.matching import Term, TermSet, Vocabulary, mentions, mentions_head, question_terms
+from ishoj_assistant.answering.question import QuestionPart, QuestionProfile
+from ishoj_assistant.danish import numbers
+from ishoj_assistant.models import Answer, Citation, Passage
+
+_MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DATE = re.compile(
+    rf"{_YEAR.pattern}|\b(?:{_MONTHS})\b|\b(?:\d+|et|to|tre|fire|fem|seks)\s+(?:år|måneder|uger)\b", re.IGNORECASE
+)
+_DURATION = re.compile(r"\b\d+\s+(?:år|måneder|måned|uger|uge|dage|timer)\b", re.IGNORECASE)
+_AMOUNT = re.compile(r"\d[\d.,]*\s*(?:kr\b|kroner|mio|mia)|kr\.?\s*\d", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_REASON = re.compile(r"\b(?:skyldes(?! ikke)|årsag\w*|grundet|fordi|pga|på grund af|derfor)\b", re.IGNORECASE)
+# The question's most specific term is its longest compound, when one is this long.
+_MIN_ANCHOR = 10
+# Sentences of a prose section given when its heading answers the question.
+_SECTION_SENTENCES = 2
+# A sentence restates the question when less than this share of its content is new.
+_MIN_NOVELTY = 0.4
+
+
+def counts(text: str, asked: AbstractSet[str] = frozenset()) -> list[str]:
+    """Numbers that can answer "hvor mange": not years, ordinals ("1. maj"), list numbers, amounts of money,
+    durations, or numbers the question gave."""
+    found = []
+    measures = [m.span() for m in itertools.chain(_AMOUNT.finditer(text), _DURATION.finditer(text))]
+    for match in _NUMBER.finditer(text):
+        if any(start <= match.start() < end for start, end in measures):
+            continue
+        rest = text[match.end() : match.end() + 3]
+        enumerator = rest.startswith(".") and not text[: match.start()].strip(" •-")
+        if _YEAR.fullmatch(match.group()) or enumerator or re.match(r"\.\s[a-zæøå]", rest):
+            continue
+        if numbers(match.group()) <= asked:
+            continue
+        found.append(match.group())
+    return found
+
+
+class Scorer:
+    """Scores candidate sentences against one question.
+
+    A term weighs by its rarity in the whole index when the retriever knows
+    it: among the retrieved passages the question's topic ("klippekort") is
+    common by construction and a passing word ("første") rare, so rarity
+    within them alone would weigh the wrong words. Which question terms each
+    candidate mentions, itself or through its context, is worked out once;
+    every score after that is set arithmetic.
+    """
+
+    def __init__(
+        self,
+        profile: QuestionProfile,
+        pool: Sequence[Candidate],
+        vocabulary: Vocabulary,
+        config: AnswerConfig,
+        rarity: Mapping[str, float] | None = None,
+    ):
+        self.profile = profile
+        self.pool = pool
+        self.config = config
+        self._asked = numbers(" ".join(t.word for t in profile.terms))
+        self._vocabulary = vocabulary
+        self._passage_terms: dict[int, frozenset[str]] = {}
+        self._own: dict[int, frozenset[str]] = {}
+        self._context: dict[int, frozenset[str]] = {}
+        self._heading: dict[int, frozenset[str]] = {}
+        for c in pool:
+            own = _mentioned(profile.terms, c.terms | c.inherited, vocabulary)
+            self._own[id(c)] = own
+            context = _mentioned(profile.terms, c.neighbours | c.heading, vocabulary)
+            heads = _mentioned(profile.terms, c.terms | c.inherited, vocabulary, mentions_head)
+            self._context[id(c)] = (context | heads) - own
+            self._heading[id(c)] = _mentioned(profile.terms, c.heading, vocabulary)
+        self._restates = {id(c): self._repeats_question(c) for c in pool}
+        n = len(pool)
+        rarity = rarity or {}
+        self.idf = {
+            t.stem: rarity.get(t.stem, math.log((n + 1) / (1 + sum(t.stem in self._own[id(c)] for c in pool))) + 1.0)
+            * (config.focus_weight if t.stem in profile.focus else 1.0)
+            for t in profile.terms
+        }
+
+    @property
+    def asked_numbers(self) -> set[str]:
+        """Numbers the question itself gives: never an answer to it."""
+        return self._asked
+
+    def focus_coverage(self, candidate: Candidate) -> float:
+        """Share of the typed follow-up's own IDF-weighted terms the sentence mentions (all terms when not a follow-up)."""
+        focus = self.profile.focus or frozenset(self.idf)
+        weights = {t: w for t, w in self.idf.items() if t in focus}
+        return sum(weights[t] for t in self._own[id(candidate)] if t in weights) / (sum(weights.values()) or 1.0)
+
+    def passage_topic_coverage(self, candidate: Candidate) -> float:
+        """Share of the question's topic terms the unit's whole passage (title, section, text) mentions.
+
+        For a follow-up the topic is what the conversation was about (the
+        standalone question's terms the user did not type): "Hvad kostede
+        det?" asks about the mentors of the previous turn, not about any cost.
+        """
+        topic = {t for t in self.idf if t not in self.profile.focus} or set(self.idf)
+        found = self._passage_terms.setdefault(id(candidate.passage), self._mentions_in(candidate.passage))
+        return sum(self.idf[t] for t in topic & found) / (sum(self.idf[t] for t in topic) or 1.0)
+
+    def _mentions_in(self, passage: Passage) -> frozenset[str]:
+        chunk = passage.chunk
+        return _mentioned(self.profile.terms, TermSet.of(f"{chunk.title}\n{chunk.section}\n{chunk.text}"), self._vocabulary)
+
+    def covered(self, candidate: Candidate) -> frozenset[str]:
+        """The question terms the sentence itself mentions."""
+        return self._own[id(candidate)]
+
+    def names(self, candidate: Candidate) -> frozenset[str]:
+        """The question terms the sentence or its heading and document title mention (not its neighbours)."""
+        return self._own[id(candidate)] | self._heading[id(candidate)]
+
+    def coverage(self, candidate: Candidate, already: frozenset[str] = frozenset(), part: QuestionPart | None = None) -> float:
+        """Share of the question's (or one part's) IDF-weighted terms this sentence adds.
+
+        Terms of its heading and of its neighbouring sentences count at a
+        reduced weight: "Blandt andet anbefaling nr. 28 og 29"
+        continues the sentence that named the recommendations. For a part,
+        the other parts' terms weigh like context (the part's "det" refers to
+        them), the topic's terms fully.
+        """
+        weights = self._part_weights(part) if part else self.idf
+        own = self._own[id(candidate)] - already
+        context = self._context[id(candidate)] - already
+        factor = self.config.context_weight
+        gained = sum(weights[t] for t in own) + factor * sum(weights[t] for t in context)
+        return gained / (sum(weights.values()) or 1.0)
+
+    def topic_coverage(self, candidate: Candidate) -> float:
+        """Share of the question's terms in the sentence or its context at full weight: its topic, for drafts."""
+        found = self._own[id(candidate)] | self._context[id(candidate)]
+        return sum(self.idf[t] for t in found) / (sum(self.idf.values()) or 1.0)
+
+    def heading_coverage(self, candidate: Candidate, part: QuestionPart) -> float:
+        """Share of the part's terms named by the heading the sentence stands under."""
+        return self.section_coverage([candidate], part, body=0)
+
+    def section_coverage(self, section: Sequence[Candidate], part: QuestionPart, body: int = _SECTION_SENTENCES) -> float:
+        """Share of the part's terms named by a section's heading and its opening sentences, all at full weight."""
+        weights = self._part_weights(part)
+        found = self._heading[id(section[0])].union(*(self._own[id(c)] for c in section[:body]))
+        return sum(weights[t] for t in found) / (sum(weights.values()) or 1.0)
+
+    def _part_weights(self, part: QuestionPart) -> dict[str, float]:
+        own = {t.stem for t in part.terms} | self.profile.topic
+        factor = self.config.context_weight
+        return {t: w * (1.0 if t in own else factor) for t, w in self.idf.items()}
+
+    def satisfies(self, candidate: Candidate, part: QuestionPart) -> bool:
+        """The sentence holds the kind of content the part asks for."""
+        text = candidate.text
+        if part.wants_amount:  # "hvad koster": a count of people is not a price
+            return bool(_AMOUNT.search(text))
+        return (
+            (part.wants_ticked and candidate.ticked)
+            or (part.wants_number and bool(counts(text, self._asked)))
+            or (part.wants_date and bool(_DATE.search(text)))
+            or (part.wants_reason and bool(_REASON.search(text)))
+        )
+
+    def restates_question(self, candidate: Candidate) -> bool:
+        """Little in the sentence is new: it repeats the question ("I januar 2020 fremlægges en slutevaluering")."""
+        return self._restates[id(candidate)]
+
+    def _repeats_question(self, candidate: Candidate) -> bool:
+        if candidate.is_list_item or candidate.kind is Kind.LEAD_IN or any(p.typed and self.satisfies(candidate, p) for p in self.profile.parts):
+            return False  # "Sundhedspolitikken" answers "hvilke politikker" by naming one; a lead-in announces its list
+        stems = candidate.terms.stems
+        asked = {t.stem for t in self.profile.typed_terms} | {t.word for t in self.profile.typed_terms}
+        new = [s for s in stems if s not in asked and not any(a in s or s in a for a in asked if len(a) >= 4 and len(s) >= 4)]
+        return not stems or len(new) / len(stems) < _MIN_NOVELTY
+
+
+def _mentioned(
+    terms: Sequence[Term], text_terms: TermSet, vocabulary: Vocabulary, how: Callable[..., bool] = mentions
+) -> frozenset[str]:
+    return frozenset(t.stem for t in terms if text_terms and how(text_terms, t, vocabulary))
+
+
+def cite(picked: Sequence[Candidate], first: int = 1) -> list[Citation]:
+    """One numbered citation per picked sentence, quoting it verbatim."""
+    return [
+        Citation(
+            n=first + i,
+            doc_id=c.passage.doc_id,
+            title=c.passage.title,
+            file=c.passage.file,
+            page=c.page,
+            quote=c.text,
+            context=c.passage.text,
+        )
+        for i, c in enumerate(picked)
+    ]
+
+
+def declined(related: Sequence[Passage], mode: str = "answer", reason: str = "") -> Answer:
+    """The decline, with a reason when there is one, offering the closest passages as "Måske relevant"."""
+    return Answer(
+        text=f"{DECLINE_TEXT} {reason}".strip(),
+        declined=True,
+        citations=[],
+        mode=mode,  # type: ignore[arg-type]
+        related=list(related),
+    )
+
+
+def missing_anchor(question: str, passages: Sequence[Passage], vocabulary: Vocabulary | None = None) -> str | None:
+    """The question's anchor term when no passage text or title mentions it.
+
+    Long compounds ("demenslandsby", "kontanthjælpsmodtager") name the topic;
+    when the retrieved text never mentions it, the documents are about
+    something near the question, not the question itself.
+    """
+    terms = question_terms(question)
+    topic = max(terms, key=lambda t: len(t.stem), default=None)
+    if topic is None or len(topic.stem) < _MIN_ANCHOR:
+        return None
+    texts = [p.title + "\n" + p.text for p in passages]
+    vocabulary = vocabulary or passage_vocabulary(question, passages)
+    found = any(how(TermSet.of(text), topic, vocabulary) for text in texts for how in (mentions, mentions_head))
+    return None if found else topic.word
+
+
+def passage_vocabulary(question: str, passages: Sequence[Passage]) -> Vocabulary:
+    """The words compound parts are checked against: the passages' and the question's own."""
+    return Vocabulary([question, *(p.title + "\n" + p.chunk.section + "\n" + p.text for p in passages)])

@@ -1,0 +1,148 @@
+"""Properties of the ranked extractive answers, on small hand-made notes with the real embedder and
+the shipped ranker weights: what is quoted, what declines, lists, parts and follow-ups."""
+
+from __future__ import annotations
+
+import pytest
+
+from ishoj_assistant.answering.assistant import Assistant
+from ishoj_assistant.answering.candidates import Kind, candidates
+from ishoj_assistant.answering.config import AnswerConfig
+from ishoj_assistant.answering.features import quotable
+from ishoj_assistant.context import AppContext
+from ishoj_assistant.danish import content_terms
+from ishoj_assistant.models import Answer, Chunk, Passage, SearchFilters
+
+TRAINING = (
+    "Træningsholdet på Egevang\n"
+    "I 2019 deltog 40 borgere i træningsholdet på Egevang. "
+    "Holdet mødes to gange om ugen i aktivitetscentrets sal."
+)
+MENTORS = (
+    "Mentorstøtte til unge\n"
+    "I 2022 havde 54 unge en mentor, som støttede dem i at møde stabilt op i uddannelse. "
+    "Udgifterne til mentorstøtten udgjorde kr. 1,9 mio. i 2022."
+)
+CAFE = (
+    "Pårørendecaféen\n"
+    "Pårørendecaféen mødes den første onsdag i måneden. "
+    "Der har i gennemsnit deltaget 11 pårørende pr. gang, og caféen kostede kr. 35.000 i 2022."
+)
+UNRELATED = (
+    "Cykelstier\n"
+    "Den nye cykelsti langs åen blev åbnet i foråret, og der er talt 900 cyklister om dagen på hverdage."
+)
+
+
+def passage(text: str, doc_id: str = "notat-2019", index: int = 0, year: int = 2019, score: float = 1.0) -> Passage:
+    chunk = Chunk(f"{doc_id}:{index}", doc_id, "v1", text, f"{doc_id}.pdf", f"Notat {doc_id}", "status", year, 1, 1, "", 0, 0, index)
+    return Passage(chunk, score)
+
+
+class ListRetriever:
+    """Returns fixed passages, the ones sharing most words with the query first, so a test controls
+    what the answer layer sees while the query (a follow-up's included) still decides the order."""
+
+    def __init__(self, passages: list[Passage]):
+        self.passages = passages
+
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None, analysis=None) -> list[Passage]:  # type: ignore[no-untyped-def]
+        asked = set(content_terms(query))
+        return sorted(self.passages, key=lambda p: -len(asked & set(content_terms(p.text))))[:k]
+
+    def term_rarity(self, stems):  # type: ignore[no-untyped-def]
+        return {}
+
+
+@pytest.fixture
+def ask(context: AppContext):  # type: ignore[no-untyped-def]
+    """Ask a question over fixed passages with the real embedder and the shipped ranker."""
+
+    def ask(question: str, passages: list[Passage], history: list[dict[str, str]] | None = None, mode: str = "answer") -> Answer:
+        assistant = Assistant(ListRetriever(passages), context.embedder, AnswerConfig())
+        return assistant.answer(question, history or [], mode=mode)  # type: ignore[arg-type]
+
+    return ask
+
+
+def test_a_year_outside_the_documents_declines_and_says_which_year_they_cover(ask) -> None:  # type: ignore[no-untyped-def]
+    answered = ask("Hvor mange borgere deltog i træningsholdet på Egevang i 2019?", [passage(TRAINING)])
+    assert not answered.declined and "40 borgere" in answered.text
+    moved = ask("Hvor mange borgere deltog i træningsholdet på Egevang i 2031?", [passage(TRAINING)])
+    assert moved.declined
+    assert "2031" in moved.text and "2019" in moved.text
+    assert moved.citations and "40 borgere" in moved.citations[0].quote
+
+
+def test_headings_form_prompts_and_unticked_options_are_never_quoted(ask) -> None:  # type: ignore[no-untyped-def]
+    form = (
+        "Ansøgte midler til træning af ældre\n"
+        "Vælg en eller flere fra listen.\n"
+        "Styrke genoptræningsindsatsen\n"
+        "X Styrke træningen i eget hjem\n"
+        "Kompetenceudvikling af medarbejdere\n"
+        "Formålet med indsatsen er, at flere ældre klarer sig selv i eget hjem."
+    )
+    units = {c.text: c for c in candidates([passage(form)])}
+    assert units["Ansøgte midler til træning af ældre"].kind is Kind.HEADING
+    assert not quotable(units["Ansøgte midler til træning af ældre"])
+    assert not quotable(units["Styrke genoptræningsindsatsen"])
+    assert not quotable(units["Vælg en eller flere fra listen."])
+    assert quotable(units["X Styrke træningen i eget hjem"])
+    answer = ask("Hvilke midler til træning af ældre søgte vi om?", [passage(form)])
+    quoted = {c.quote for c in answer.citations}
+    assert not quoted & {"Ansøgte midler til træning af ældre", "Styrke genoptræningsindsatsen", "Vælg en eller flere fra listen."}
+
+
+def test_an_unrelated_passage_does_not_change_the_answer(ask) -> None:  # type: ignore[no-untyped-def]
+    question = "Hvor mange unge havde en mentor i 2022?"
+    alone = ask(question, [passage(MENTORS, "ungeindsats", year=2022)])
+    widened = ask(question, [passage(MENTORS, "ungeindsats", year=2022), passage(UNRELATED, "trafik", year=2022, score=0.5)])
+    assert "54 unge" in alone.text
+    assert widened.text == alone.text
+
+
+def test_a_list_question_gets_the_items_the_lead_in_announces_as_bullets(ask) -> None:  # type: ignore[no-untyped-def]
+    first = passage("Indsatsen hviler på arbejdet i tre udvalg. Initiativerne er med til at indfri følgende politikker:", index=4)
+    second = passage("Seniorpolitikken\nSundhedspolitikken\nFrivilligpolitikken\nHverdagstræning er et tilbud til alle.", index=5)
+    answer = ask("Hvilke politikker er initiativerne med til at indfri?", [first, second])
+    lines = answer.text.splitlines()
+    assert lines[0].startswith("Initiativerne er med til at indfri følgende politikker:")
+    for policy in ("Seniorpolitikken", "Sundhedspolitikken", "Frivilligpolitikken"):
+        assert any(line.startswith(f"- {policy}") for line in lines)
+
+
+def test_each_part_of_a_question_gets_its_own_unit(ask) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(
+        "Hvor mange unge havde en mentor i 2022, og hvad kostede mentorstøtten?",
+        [passage(MENTORS, "ungeindsats", year=2022)],
+    )
+    assert "54 unge" in answer.text and "1,9 mio" in answer.text
+
+
+def test_a_follow_up_carries_the_previous_turn_s_topic(ask) -> None:  # type: ignore[no-untyped-def]
+    passages = [passage(CAFE, "paaroerende", year=2022), passage(MENTORS, "ungeindsats", year=2022)]
+    history = [
+        {"role": "user", "content": "Hvor mange unge havde en mentor i 2022?"},
+        {"role": "assistant", "content": "I 2022 havde 54 unge en mentor [1]"},
+    ]
+    answer = ask("Hvad kostede det?", passages, history)
+    assert answer.resolved_question and "mentor" in answer.resolved_question
+    assert "1,9 mio" in answer.text and "35.000" not in answer.text
+
+
+def test_a_question_that_stands_alone_has_no_resolved_question(ask) -> None:  # type: ignore[no-untyped-def]
+    answer = ask("Hvor mange unge havde en mentor i 2022?", [passage(MENTORS, "ungeindsats", year=2022)])
+    assert answer.resolved_question is None
+
+
+def test_a_sentence_that_refers_back_comes_after_the_sentence_it_refers_to(ask) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Klippekortet blev indført i foråret. Kun 21 borgere har brugt klippekortordningen indtil videre. "
+        "Dette skyldes den nye kvalitetsstandard for klippekortordningen."
+    )
+    answer = ask("Hvorfor har så få borgere brugt klippekortordningen?", [passage(text)])
+    quotes = [c.quote for c in answer.citations]
+    reason = "Dette skyldes den nye kvalitetsstandard for klippekortordningen."
+    assert reason in quotes
+    assert quotes.index("Kun 21 borgere har brugt klippekortordningen indtil videre.") == quotes.index(reason) - 1
