@@ -75,6 +75,8 @@ def test_a_deleted_upload_does_not_come_back_on_reindex(fresh: tuple[httpx.Clien
     doc_id = wait_for_job(client, accepted.json()["job_id"])["results"][0]["doc_id"]
     assert client.delete(f"/api/documents/{doc_id}").status_code == 200
     assert not [p for p in (context.settings.data_dir / "uploads").rglob("*") if p.is_file()]
+    # What a process killed mid-check leaves in staging is no document either.
+    make_pdf(context.settings.data_dir / "uploads" / ".staging" / "5f3a9c.pdf", [[Paragraph(UNRELATED)]])
     job = wait_for_job(client, client.post("/api/reindex").json()["job_id"])
     assert job["status"] == "done"
     assert client.get("/api/documents").json()["documents"] == []
