@@ -15,7 +15,7 @@ from ingest.metadata import DOC_TYPES
 from ishoj_assistant.api import create_app
 from ishoj_assistant.cli.serve_command import build_app
 from ishoj_assistant.context import AppContext
-from ishoj_assistant.models import DocType
+from ishoj_assistant.models import Answer, Chunk, DocType, Passage
 from tests.conftest import make_settings
 from tests.live_server import live_server
 from tests.test_api import SEARCH_KEYS, sse_events
@@ -74,12 +74,34 @@ def test_validation_errors_echo_only_a_short_prefix_and_say_what_is_wrong(api: h
     assert empty.status_code == 422 and empty.json()["detail"] == "Forespørgslen mangler en JSON-krop"
 
 
-def test_ask_returns_warnings_and_related_passages(api: httpx.Client) -> None:
-    answer = api.post("/api/ask", json={"question": "Hvornår åbner Ishøj Kommune en ny lufthavn på Mars?"}).json()
-    assert answer["declined"] is True and answer["warnings"] == []
-    assert answer["related"] and all(set(r) == SEARCH_KEYS for r in answer["related"])
-    stream = sse_events(api.post("/api/ask/stream", json={"question": "Hvornår åbner Ishøj Kommune en ny lufthavn på Mars?"}))
-    assert stream[-1][1]["related"] == answer["related"]
+class _WarningAssistant:
+    """Answers like a generative backend whose language model was unreachable."""
+
+    answer_ = Answer(
+        "Det kan jeg ikke finde i dokumenterne.",
+        declined=True,
+        citations=[],
+        related=[Passage(Chunk("k:v:0000", "k", "v", "Kolibrihuset får 24 pladser.", "k.pdf", "Kolibri", "status", 2031, 2, 2, "Pladser", 0, 28, 0), 0.5)],
+        warnings=["Sprogmodellen svarede ikke; svaret er lavet uden den"],
+    )
+
+    def answer(self, question, history, mode, filters):  # type: ignore[no-untyped-def]
+        return self.answer_
+
+    def stream(self, question, history, mode, filters):  # type: ignore[no-untyped-def]
+        yield self.answer_
+
+
+def test_ask_returns_warnings_and_related_passages(tmp_path: Path, embedding_cache_dir: Path) -> None:
+    context = AppContext(make_settings(tmp_path / "data", embedding_cache_dir))
+    context.assistant = _WarningAssistant()  # type: ignore[assignment]
+    with live_server(create_app(context)) as url:
+        answer = httpx.post(f"{url}/api/ask", json={"question": "Hvor mange pladser?"}).json()
+        streamed = sse_events(httpx.post(f"{url}/api/ask/stream", json={"question": "Hvor mange pladser?"}))
+    assert answer["warnings"] == ["Sprogmodellen svarede ikke; svaret er lavet uden den"]
+    assert [(r["doc_id"], r["page"], r["text"]) for r in answer["related"]] == [("k", 2, "Kolibrihuset får 24 pladser.")]
+    assert all(set(r) == SEARCH_KEYS for r in answer["related"])
+    assert streamed == [("done", answer)]
 
 
 def test_document_types_come_from_one_enum(api: httpx.Client) -> None:
@@ -113,7 +135,7 @@ def test_cors_is_same_origin_only_on_the_api_and_the_ui(whole_app: str, tmp_path
 
 def test_failed_tokens_and_logins_are_throttled(whole_app: str) -> None:
     for _ in range(3):
-        assert httpx.get(f"{whole_app}/api/documents", headers={"Authorization": "Bearer gæt"}).status_code == 401
+        assert httpx.get(f"{whole_app}/api/documents", headers={"Authorization": "Bearer gaet"}).status_code == 401
     blocked = httpx.get(f"{whole_app}/api/documents", headers={"Authorization": "Bearer laes-1"})
     assert blocked.status_code == 429 and "prøv igen om" in blocked.json()["detail"]
     assert int(blocked.headers["retry-after"]) > 0
@@ -122,7 +144,7 @@ def test_failed_tokens_and_logins_are_throttled(whole_app: str) -> None:
 
 def test_failed_ui_logins_count_too(whole_app: str) -> None:
     for _ in range(3):
-        assert httpx.post(f"{whole_app}/login", data={"username": "a", "password": "gæt"}).status_code == 400
+        assert httpx.post(f"{whole_app}/login", data={"username": "a", "password": "gaet"}).status_code == 400
     assert httpx.post(f"{whole_app}/login", data={"username": "a", "password": "laes-1"}).status_code == 429
 
 

@@ -21,9 +21,10 @@ _ECHO_CHARS = 80  # how much of a rejected value an error may quote back
 
 
 def _echo(value: Any) -> Any:
-    """A rejected input as it may be quoted back: short strings as they are, the rest cut off."""
+    """A rejected input as it may be quoted back: cut off, and encodable (a lone surrogate becomes '?')."""
     if isinstance(value, str):
-        return value if len(value) <= _ECHO_CHARS else value[:_ECHO_CHARS] + "…"
+        short = value if len(value) <= _ECHO_CHARS else value[:_ECHO_CHARS] + "…"
+        return short.encode("utf-8", "replace").decode("utf-8")
     if isinstance(value, (int, float, bool)) or value is None:
         return value
     return _echo(repr(value))
@@ -40,6 +41,8 @@ def _message(error: dict[str, Any]) -> str:
         return "Forespørgslen mangler en JSON-krop"
     if kind == "value_error":
         return str(error["ctx"]["error"])
+    if kind == "string_unicode":
+        return f"Feltet '{field}' indeholder ugyldige tegn"
     if kind == "missing":
         return f"Feltet '{field}' mangler"
     return f"Ugyldig værdi i feltet '{field}'"
