@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Iterator
@@ -20,7 +17,7 @@ from ishoj_assistant.api import create_app
 from ishoj_assistant.api.schemas import MAX_QUESTION_CHARS
 from ishoj_assistant.api.security import InsecureBindError, check_bind
 from ishoj_assistant.context import AppContext
-from tests.conftest import PROJECT_ROOT, SHIPPED_CORPUS, make_settings
+from tests.conftest import SHIPPED_CORPUS, make_settings
 from tests.live_server import free_port, live_server, serve_process, stop_serve, wait_healthy
 from tests.pdf_factory import Heading, Paragraph, make_bomb_pdf, make_pdf, make_scanned_pdf
 

@@ -72,16 +72,6 @@ class Job:
         }
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class JobRunner:
     """Runs ingestion of given paths in the background and remembers the outcome in SQLite."""
 
@@ -147,7 +137,7 @@ class JobRunner:
                 "SELECT job_id, paths, remove_missing, owner_pid FROM jobs WHERE status IN (?, ?)", _PENDING
             ).fetchall()
             for job_id, raw_paths, remove_missing, owner in rows:
-                if owner == os.getpid() or _alive(owner):
+                if owner == os.getpid() or uploads.process_alive(owner):
                     continue
                 claimed = db.execute(
                     "UPDATE jobs SET owner_pid=?, status='queued' WHERE job_id=? AND owner_pid=?",

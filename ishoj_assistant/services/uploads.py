@@ -15,6 +15,7 @@ document removes its whole folder, so no later re-index can bring it back.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import unicodedata
@@ -50,17 +51,34 @@ def staging_dir(context: AppContext) -> Path:
     return uploads_dir(context) / ".staging"
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (data directories are local)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def new_staging_path(context: AppContext, name: str) -> Path:
-    """A fresh file in staging for an upload of ``name`` (only its suffix is used)."""
+    """A fresh file in staging for an upload of ``name`` (only its suffix is used), named after
+    this process so another process's start-up cleaning leaves it alone."""
     staging = staging_dir(context)
     staging.mkdir(parents=True, exist_ok=True)
-    return staging / f"{uuid.uuid4().hex}{Path(name).suffix.lower()}"
+    return staging / f"{os.getpid()}-{uuid.uuid4().hex}{Path(name).suffix.lower()}"
+
+
+def _staged_by_live_process(path: Path) -> bool:
+    owner = path.name.split("-", 1)[0]
+    return owner.isdigit() and process_alive(int(owner))
 
 
 def clear_staging(context: AppContext) -> int:
-    """Delete what a killed process left in staging (run on start); returns the number of files."""
+    """Delete what killed processes left in staging (run on start); returns the number of files."""
     staging = staging_dir(context)
-    leftovers = [p for p in staging.iterdir() if p.is_file()] if staging.is_dir() else []
+    leftovers = [p for p in staging.iterdir() if p.is_file() and not _staged_by_live_process(p)] if staging.is_dir() else []
     for path in leftovers:
         path.unlink(missing_ok=True)
     return len(leftovers)
