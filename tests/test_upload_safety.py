@@ -5,6 +5,7 @@ or unauthorised, and what is left on disk afterwards."""
 from __future__ import annotations
 
 import io
+import os
 import socket
 import threading
 import time
@@ -192,3 +193,23 @@ def test_the_ui_upload_route_has_the_same_limit(tmp_path: Path, embedding_cache_
         big = httpx.post(f"{url}/gradio_api/upload", files={"files": ("x.pdf", b"0" * (2 << 20))}, timeout=30)
         assert big.status_code == 413
     assert not [p for p in settings.ui_temp_dir.rglob("*") if p.is_file()]
+
+
+def test_ui_temp_files_are_cleared_on_start_and_swept_when_never_submitted(tmp_path: Path, embedding_cache_dir: Path) -> None:
+    from ui.security import sweep, use_private_temp_dir
+
+    settings = make_settings(tmp_path / "data", embedding_cache_dir)
+    leftover = settings.ui_temp_dir / "a1" / "fra-sidste-koersel.pdf"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"%PDF-1.4")
+    use_private_temp_dir(settings)
+    assert not leftover.exists()
+
+    forgotten, fresh_pick = settings.ui_temp_dir / "b2" / "glemt.pdf", settings.ui_temp_dir / "c3" / "ny.pdf"
+    for path in (forgotten, fresh_pick):
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"%PDF-1.4")
+    an_hour_ago = time.time() - 3600
+    os.utime(forgotten, (an_hour_ago, an_hour_ago))
+    assert sweep(settings) == 1
+    assert not forgotten.exists() and fresh_pick.exists()
