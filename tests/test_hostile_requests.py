@@ -162,3 +162,13 @@ def test_ui_login_compares_tokens_in_constant_time(monkeypatch: pytest.MonkeyPat
         assert httpx.post(f"{url}/login", data={"username": "a", "password": "laes-1"}).status_code == 200
         assert httpx.post(f"{url}/login", data={"username": "a", "password": "laes"}).status_code == 400
     assert b"laes-1" in compared and b"laes" in compared
+
+
+def test_the_ui_chat_shows_no_exception_text(tmp_path: Path, embedding_cache_dir: Path) -> None:
+    from tests.test_api import _FailingAssistant
+    from ui.app import AssistantUI
+
+    context = AppContext(make_settings(tmp_path / "data", embedding_cache_dir))
+    context.assistant = _FailingAssistant()  # type: ignore[assignment]
+    *_, (chat, *_rest) = list(AssistantUI(context).respond("Hvad?", [], [], "Spørg", "Alle", "Alle"))
+    assert "fejl" in chat[-1]["content"] and "LLM-serveren" not in chat[-1]["content"]
