@@ -78,10 +78,14 @@ def _pdf_page_headings(page: object, body_size: list[float]) -> set[str]:
     return headings
 
 
-def load_pdf(path: Path) -> RawDocument:
+# More pages than any municipal document has; a bigger "PDF" is a mistake or an attack.
+MAX_PDF_PAGES = 5000
+
+
+def load_pdf(path: Path, max_pages: int = MAX_PDF_PAGES) -> RawDocument:
     """One RawPage per PDF page, with the page's 1-based number."""
     import pypdf
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     data = path.read_bytes()
     _sniff_pdf(data)
@@ -94,6 +98,8 @@ def load_pdf(path: Path) -> RawDocument:
                 raise UnreadableDocumentError("PDF'en er krypteret og kan ikke åbnes") from exc
             if not opened:
                 raise UnreadableDocumentError("PDF'en er beskyttet med adgangskode; gem en udgave uden adgangskode")
+        if len(reader.pages) > max_pages:
+            raise UnreadableDocumentError(f"PDF'en har {len(reader.pages)} sider; højst {max_pages} sider kan indekseres")
         pages: list[RawPage] = []
         body_size: list[float] = []
         for number, page in enumerate(reader.pages, start=1):
@@ -102,7 +108,9 @@ def load_pdf(path: Path) -> RawDocument:
         meta_title = (reader.metadata or {}).get("/Title") if reader.metadata else None
     except UnreadableDocumentError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except LimitReachedError as exc:
+        raise UnreadableDocumentError("PDF'en udpakker til urimeligt meget data (en dekomprimeringsbombe?)") from exc
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
         raise UnreadableDocumentError(f"PDF'en er beskadiget og kan ikke læses ({type(exc).__name__})") from exc
     if not any(line.strip() for p in pages for line in p.lines):
         raise UnreadableDocumentError(
@@ -115,10 +123,11 @@ def load_pdf(path: Path) -> RawDocument:
 def load_docx(path: Path) -> RawDocument:
     """DOCX has no pages; paragraphs in Heading styles become headings."""
     import docx
+    from docx.opc.exceptions import OpcError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, OpcError, KeyError, ValueError) as exc:
         raise UnreadableDocumentError("DOCX-filen er beskadiget og kan ikke læses") from exc
     lines, headings = [], set()
     for paragraph in document.paragraphs:
@@ -167,8 +176,11 @@ LOADERS: dict[str, Callable[[Path], RawDocument]] = {
 }
 
 
-def load_document(path: Path) -> RawDocument:
-    """Load any supported file; unsupported types raise UnreadableDocumentError."""
+def load_document(path: Path, max_pages: int = MAX_PDF_PAGES) -> RawDocument:
+    """Load any supported file; unsupported types raise UnreadableDocumentError.
+
+    ``max_pages`` bounds a PDF's page count (the upload check passes its own budget).
+    """
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
         raise UnreadableDocumentError(
@@ -176,4 +188,4 @@ def load_document(path: Path) -> RawDocument:
         )
     if path.stat().st_size == 0:
         raise UnreadableDocumentError("filen er tom (0 byte)")
-    return loader(path)
+    return load_pdf(path, max_pages) if loader is load_pdf else loader(path)

@@ -17,14 +17,16 @@ from pathlib import Path
 
 from ingest.cleaning import CleanDocument
 from ingest.loaders import RawDocument, UnreadableDocumentError
+from ingest.privacy import mask_name
+from ishoj_assistant.models import DocType
 
-DOC_TYPES = ("status", "ansoegning", "strategi", "andet")
+DOC_TYPES = tuple(str(t) for t in DocType)
 
 # Checked in order: the first type whose words occur in the file name or title wins.
 _TYPE_HINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ansoegning", ("ansøgning", "ansoegning", "ansøgningsskema", "tilskud")),
-    ("status", ("status", "opfølgning", "opfoelgning", "notat", "evaluering", "afrapportering")),
-    ("strategi", ("strategi", "idéoplæg", "ideoplaeg", "politik", "målsætning")),
+    (DocType.ANSOEGNING.value, ("ansøgning", "ansoegning", "ansøgningsskema", "tilskud")),
+    (DocType.STATUS.value, ("status", "opfølgning", "opfoelgning", "notat", "evaluering", "afrapportering")),
+    (DocType.STRATEGI.value, ("strategi", "idéoplæg", "ideoplaeg", "politik", "målsætning")),
 )
 
 
@@ -37,8 +39,8 @@ class DocumentMetadata:
 
 
 def doc_id_for(path: Path) -> str:
-    """A stable, URL-safe id from the file name: re-ingesting a file replaces it."""
-    stem = unicodedata.normalize("NFKD", path.stem.lower())
+    """A stable, URL-safe id from the file name (CPR numbers masked): re-ingesting a file replaces it."""
+    stem = unicodedata.normalize("NFKD", Path(mask_name(path.name)).stem.lower())
     stem = stem.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
     stem = "".join(ch for ch in stem if not unicodedata.combining(ch))
     slug = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")
@@ -67,7 +69,7 @@ def _title(raw: RawDocument, clean: CleanDocument) -> str:
     if headings:
         return headings[0]
     first = clean.text.strip().split("\n", 1)[0]
-    return first[:120] if first else raw.path.stem
+    return first[:120] if first else Path(mask_name(raw.path.name)).stem
 
 
 def _doc_type(path: Path, title: str) -> str:
@@ -75,7 +77,7 @@ def _doc_type(path: Path, title: str) -> str:
     for doc_type, hints in _TYPE_HINTS:
         if any(hint in haystack for hint in hints):
             return doc_type
-    return "andet"
+    return DocType.ANDET.value
 
 
 def _year(path: Path, title: str, text: str) -> int | None:

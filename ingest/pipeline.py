@@ -24,6 +24,7 @@ from ingest.chunking import ChunkingConfig, chunk_document
 from ingest.cleaning import CleanDocument, clean_document
 from ingest.loaders import SUPPORTED_SUFFIXES, UnreadableDocumentError, load_document
 from ingest.metadata import DocumentMetadata, doc_id_for, infer_metadata
+from ingest.privacy import mask_name
 from ishoj_assistant.answering.features import unit_texts
 from ishoj_assistant.embedding import Embedder
 from ishoj_assistant.models import Chunk, DocumentInfo
@@ -178,7 +179,7 @@ class Indexer:
         report: IngestReport,
     ) -> tuple[FileResult, _Prepared | None]:
         """Decide what a file needs; a changed, readable file comes back prepared."""
-        name = path.name
+        name = mask_name(path.name)
         doc_id = doc_id_for(path)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             return FileResult(name, "skipped", doc_id, reason=f"filtypen '{path.suffix or '(ingen)'}' understøttes ikke"), None
@@ -244,13 +245,14 @@ class Indexer:
         info = DocumentInfo(
             doc_id=meta.doc_id,
             title=meta.title,
-            file=path.name,
+            file=mask_name(path.name),
             doc_type=meta.doc_type,
             year=meta.year,
             pages=clean.page_count,
             chunks=len(chunks),
             doc_version=version,
             source_path=str(path.resolve()),
+            cpr_masked=clean.cpr_masked,
         )
         return info, chunks, clean
 
@@ -263,7 +265,7 @@ class Indexer:
                     doc_id=meta.doc_id,
                     doc_version=version,
                     text=clean.text[span.start : span.end],
-                    file=path.name,
+                    file=mask_name(path.name),
                     title=meta.title,
                     doc_type=meta.doc_type,
                     year=meta.year,

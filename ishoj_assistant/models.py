@@ -7,16 +7,31 @@ layer converts them to its own pydantic schemas.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any, Literal
 
-DocType = Literal["status", "ansoegning", "strategi", "andet"]
 
-DOC_TYPE_LABELS: dict[str, str] = {
-    "status": "Statusnotat",
-    "ansoegning": "Ansøgning",
-    "strategi": "Strategi",
-    "andet": "Andet",
+class DocType(StrEnum):
+    """The document types users filter by: the one definition ingestion, store, API and UI share."""
+
+    STATUS = "status"
+    ANSOEGNING = "ansoegning"
+    STRATEGI = "strategi"
+    ANDET = "andet"
+
+    @property
+    def label(self) -> str:
+        """The Danish name shown to users."""
+        return _DOC_TYPE_LABELS[self]
+
+
+_DOC_TYPE_LABELS = {
+    DocType.STATUS: "Statusnotat",
+    DocType.ANSOEGNING: "Ansøgning",
+    DocType.STRATEGI: "Strategi",
+    DocType.ANDET: "Andet",
 }
+DOC_TYPE_LABELS: dict[str, str] = {str(t): t.label for t in DocType}
 
 
 @dataclass(frozen=True)
@@ -186,6 +201,7 @@ class DocumentInfo:
     chunks: int
     doc_version: str
     source_path: str = ""
+    cpr_masked: int = 0  # CPR numbers masked in the text: the original file then holds them unmasked
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

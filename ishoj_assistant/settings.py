@@ -66,7 +66,11 @@ class Settings(BaseSettings):
     chunk_max_words: int = Field(250, ge=40)
     chunk_overlap_words: int = Field(25, ge=0)
     mask_cpr: bool = Field(True, description="Mask Danish CPR numbers before storing or embedding.")
-    max_upload_mb: int = Field(50, ge=1)
+    max_upload_mb: int = Field(50, ge=1, description="Largest upload; checked before the body is read.")
+    upload_check_timeout_s: float = Field(
+        30.0, gt=0, description="Time budget for opening an uploaded file (in a child process) before it is refused."
+    )
+    upload_max_pages: int = Field(3000, ge=1, description="Most pages an uploaded PDF may have.")
     test_crash_point: Literal["chunks_written"] | None = Field(
         None,
         description="Test hook only: SIGKILL the process at this point of a document write "
@@ -123,7 +127,19 @@ class Settings(BaseSettings):
     port: int = 8000
     reader_token: str | None = Field(None, description="Token for search/ask; none = open.")
     admin_token: str | None = Field(None, description="Token for upload/delete/re-index.")
-    cors_origins: list[str] = Field(default_factory=list, description="Empty = CORS off.")
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed cross-origin requests; empty = same-origin only (also for the UI)."
+    )
+    max_request_kb: int = Field(
+        1024, ge=16, description="Largest request body other than an upload (questions, history); refused before it is read."
+    )
+    auth_failure_limit: int = Field(
+        10, ge=1, description="Failed tokens/logins from one client within auth_failure_window_s before it gets 429."
+    )
+    auth_failure_window_s: float = Field(60.0, gt=0, description="Window of the failed-login throttle.")
+    shutdown_timeout_s: float = Field(
+        5.0, gt=0, description="On SIGTERM, open connections (streams, UI heartbeats) get this long before they are cut."
+    )
 
     @property
     def chroma_path(self) -> Path:
@@ -134,6 +150,11 @@ class Settings(BaseSettings):
     def embedding_seed_file(self) -> Path:
         """The corpus's prebuilt embedding cache (read-only), shipped so a first start need not embed it."""
         return self.corpus_dir / ".embeddings.sqlite3"
+
+    @property
+    def ui_temp_dir(self) -> Path:
+        """Where the web UI's file component keeps uploads until the upload handler has staged them."""
+        return self.data_dir / "ui-tmp"
 
     @property
     def cache_dir(self) -> Path:

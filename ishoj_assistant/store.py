@@ -185,6 +185,7 @@ class ChunkStore:
                 chunks=int(meta["chunks"]),
                 doc_version=str(meta["doc_version"]),
                 source_path=str(meta.get("source_path", "")),
+                cpr_masked=int(meta.get("cpr_masked") or 0),
             )
             for doc_id, meta in records
         ]

@@ -7,6 +7,7 @@ exercised for real.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +69,36 @@ def make_scanned_pdf(path: Path) -> Path:
     pdf.rect(20, 20, 150, 200, style="F")
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
+    return path
+
+
+def make_long_pdf(path: Path, pages: int) -> Path:
+    """A report of ``pages`` pages, one numbered sentence each."""
+    sentence = "Side {n} beskriver indsatsen for ældre borgere i Ishøj."
+    return make_pdf(path, [[Paragraph(sentence.format(n=n))] for n in range(1, pages + 1)], title="Årsrapport")
+
+
+def make_bomb_pdf(path: Path, megabytes: int = 200) -> Path:
+    """A small, valid PDF whose one content stream inflates to ``megabytes`` MB (a decompression bomb)."""
+    stream = zlib.compress(b"BT /F1 12 Tf 72 720 Td (Ishoej) Tj ET\n" + b" " * (megabytes << 20), 6)
+    font = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources " + font + b" >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes(out))
     return path
 
 

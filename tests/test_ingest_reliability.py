@@ -24,7 +24,7 @@ from ishoj_assistant.embedding import Embedder
 from ishoj_assistant.settings import Settings
 from ishoj_assistant.store import ChunkStore, EmbedderMismatchError
 from tests.conftest import PROJECT_ROOT, make_settings
-from tests.pdf_factory import Heading, Paragraph, make_pdf, make_scanned_pdf
+from tests.pdf_factory import Heading, Paragraph, make_long_pdf, make_pdf, make_scanned_pdf
 
 
 def note_pdf(path: Path, heading: str, sentence: str) -> Path:
@@ -139,11 +139,6 @@ def _encrypted_pdf(source: Path, target: Path) -> Path:
     return target
 
 
-def _long_pdf(path: Path, pages: int) -> Path:
-    sentence = "Side {n} beskriver indsatsen for ældre borgere i Ishøj."
-    return make_pdf(path, [[Paragraph(sentence.format(n=n))] for n in range(1, pages + 1)], title="Årsrapport")
-
-
 def test_bad_files_fail_alone_and_lose_nothing(settings: Settings, folder: Path, tmp_path: Path) -> None:
     context = AppContext(settings)
     context.indexer().ingest([folder])
@@ -157,7 +152,7 @@ def test_bad_files_fail_alone_and_lose_nothing(settings: Settings, folder: Path,
     shutil.copy(bad / "kost.pdf", bad / "kost-kopi.pdf")
     (bad / "kost.txt").write_text("Samme navn som kost.pdf, andet indhold.", encoding="utf-8")
     (bad / "blank.md").write_text(" \n\n  ", encoding="utf-8")
-    _long_pdf(bad / "aarsrapport.pdf", 300)
+    make_long_pdf(bad / "aarsrapport.pdf", 300)
 
     started = time.perf_counter()
     report = context.indexer().ingest([bad])

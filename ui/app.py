@@ -11,7 +11,7 @@ import html
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +21,19 @@ import gradio as gr  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
 from ingest.pipeline import STATUS_LABELS  # noqa: E402
-from ishoj_assistant.api import uploads  # noqa: E402
-from ishoj_assistant.api.jobs import runner_for  # noqa: E402
-from ishoj_assistant.api.schemas import check_text  # noqa: E402
-from ishoj_assistant.api.security import admin_refusal  # noqa: E402
 from ishoj_assistant.answering.export import draft_to_docx  # noqa: E402
 from ishoj_assistant.context import AppContext  # noqa: E402
-from ishoj_assistant.models import Answer, SearchFilters  # noqa: E402
+from ishoj_assistant.models import Answer, DocType, SearchFilters  # noqa: E402
+from ishoj_assistant.services import uploads  # noqa: E402
+from ishoj_assistant.services.access import admin_refusal  # noqa: E402
+from ishoj_assistant.services.jobs import runner_for  # noqa: E402
+from ishoj_assistant.services.text_input import check_text  # noqa: E402
 from ui.rendering import sources_html, text_html, type_label  # noqa: E402
+from ui.security import discard_ui_upload, login  # noqa: E402
 
 ALL = "Alle"
 MODES = {"Spørg": "answer", "Udkast til ansøgning": "draft"}
-TYPE_CODES = {"Statusnotat": "status", "Ansøgning": "ansoegning", "Strategi": "strategi"}
+TYPE_CODES = {t.label: t.value for t in DocType if t is not DocType.ANDET}
 STAFF_EXAMPLES = [
     "Hvad er målet for kontinensklinikken?",
     "Hvilke initiativer blev finansieret af ældremilliarden i 2015?",
@@ -96,8 +97,8 @@ class AssistantUI:
                 pieces.append(item)
                 chat[-1] = {"role": "assistant", "content": text_html("".join(pieces))}
                 yield chat, history, "<p>Finder kilder …</p>", gr.update(visible=False), ""
-        except Exception as exc:  # noqa: BLE001 - shown to the user instead of a silent spinner
-            chat[-1] = {"role": "assistant", "content": text_html(f"Der opstod en fejl: {exc}")}
+        except Exception:  # noqa: BLE001 - shown to the user instead of a silent spinner, without internals
+            chat[-1] = {"role": "assistant", "content": text_html("Der opstod en fejl; prøv igen om lidt.")}
             yield chat, history, "", gr.update(visible=False), ""
             return
         assert answer is not None, "the assistant's stream always ends with an Answer"
@@ -131,7 +132,9 @@ class AssistantUI:
             return
         try:
             name = uploads.safe_name(Path(file_path).name)
-            final = uploads.accept(uploads.stage_file(Path(file_path), name, self.context), name, self.context)
+            staged = uploads.stage_file(Path(file_path), name, self.context)
+            discard_ui_upload(self.context.settings, Path(file_path))
+            final = uploads.accept(staged, name, self.context)
         except uploads.UploadRefused as exc:
             yield _status(f"Afvist: {exc.reason}")
             return
@@ -209,7 +212,4 @@ def mount_ui(api: FastAPI, context: AppContext) -> FastAPI:
     With a reader token the UI asks for a token too (any user name), so it is
     no back door around the API's access control.
     """
-    settings = context.settings
-    tokens = {t for t in (settings.reader_token, settings.admin_token) if t}
-    auth: Callable[[str, str], bool] | None = (lambda _user, password: password in tokens) if settings.reader_token else None
-    return gr.mount_gradio_app(api, build_ui(context), path="/", auth=auth)
+    return gr.mount_gradio_app(api, build_ui(context), path="/", auth=login(context.settings))

@@ -1,33 +1,61 @@
-"""The FastAPI app factory: routers, Danish validation errors, CORS, health."""
+"""The FastAPI app factory: routers, Danish errors, the request guard, CORS, health."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.encoders import jsonable_encoder
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from ishoj_assistant.api import routes_answers, routes_documents
-from ishoj_assistant.api.jobs import runner_for
+from ishoj_assistant.api.middleware import RequestGuard
 from ishoj_assistant.api.schemas import Health
-from ishoj_assistant.api.uploads import UploadRefused
 from ishoj_assistant.context import AppContext
+from ishoj_assistant.services.access import FailureThrottle
+from ishoj_assistant.services.jobs import runner_for
+from ishoj_assistant.services.uploads import UploadRefused, clear_staging
+
+_ECHO_CHARS = 80  # how much of a rejected value an error may quote back
+
+
+def _echo(value: Any) -> Any:
+    """A rejected input as it may be quoted back: cut off, and encodable (a lone surrogate becomes '?')."""
+    if isinstance(value, str):
+        short = value if len(value) <= _ECHO_CHARS else value[:_ECHO_CHARS] + "…"
+        return short.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, (int, float, bool)) or value is None:
+        return value
+    return _echo(repr(value))
+
+
+def _message(error: dict[str, Any]) -> str:
+    """One Danish sentence for one pydantic error."""
+    loc = [part for part in error.get("loc", ()) if part != "body"]
+    field = ".".join(str(part) for part in loc)
+    kind = error.get("type")
+    if kind == "json_invalid":
+        return f"Forespørgslen er ikke gyldig JSON (fejl ved tegn {field or 0})"
+    if kind == "missing" and not loc:
+        return "Forespørgslen mangler en JSON-krop"
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    if kind == "string_unicode":
+        return f"Feltet '{field}' indeholder ugyldige tegn"
+    if kind == "missing":
+        return f"Feltet '{field}' mangler"
+    return f"Ugyldig værdi i feltet '{field}'"
 
 
 def _danish_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    """One readable Danish sentence per problem instead of pydantic's English list."""
-    messages = []
-    for error in exc.errors():
-        field = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
-        if error.get("type") == "value_error":
-            messages.append(str(error["ctx"]["error"]))
-        elif error.get("type") == "missing":
-            messages.append(f"Feltet '{field}' mangler")
-        else:
-            messages.append(f"Ugyldig værdi i feltet '{field}'")
-    errors = jsonable_encoder(exc.errors(), custom_encoder={Exception: str})
-    return JSONResponse(status_code=422, content={"detail": "; ".join(messages), "errors": errors})
+    """One readable Danish sentence per problem instead of pydantic's English list, echoing
+    at most a short prefix of the rejected input."""
+    errors = [
+        {"type": e.get("type"), "loc": list(e.get("loc", ())), "input": _echo(e.get("input"))} for e in exc.errors()
+    ]
+    detail = "; ".join(dict.fromkeys(_message(e) for e in exc.errors()))
+    return JSONResponse(status_code=422, content={"detail": detail, "errors": errors})
 
 
 def _upload_refused(request: Request, exc: UploadRefused) -> JSONResponse:
@@ -35,23 +63,32 @@ def _upload_refused(request: Request, exc: UploadRefused) -> JSONResponse:
 
 
 def create_app(context: AppContext) -> FastAPI:
-    """The API for one context; the UI is mounted on top of it by the serve command."""
+    """The API for one context; the UI is mounted on top of it by the serve command.
+
+    ``/docs`` and ``/openapi.json`` stay open without a token: they describe the
+    endpoints and hold no documents, tokens or settings (see docs/reliability.md).
+    """
     app = FastAPI(
         title="Ishøj dokumentassistent",
         description="Svar med kildehenvisninger fra Ishøj Kommunes egne dokumenter.",
         version="0.1.0",
     )
+    settings = context.settings
+    clear_staging(context)
     app.state.context = context
     app.state.jobs = runner_for(context)
     app.add_exception_handler(RequestValidationError, _danish_validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(UploadRefused, _upload_refused)  # type: ignore[arg-type]
-    if context.settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=context.settings.cors_origins,
-            allow_methods=["GET", "POST", "DELETE"],
-            allow_headers=["Authorization", "Content-Type"],
-        )
+    # Always present, so the UI's own CORS middleware (which would reflect any localhost
+    # origin) defers to it; with no origins configured only same-origin requests work.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "DELETE"],
+        allow_headers=["Authorization", "Content-Type"],
+    )
+    throttle = FailureThrottle(settings.auth_failure_limit, settings.auth_failure_window_s)
+    app.add_middleware(RequestGuard, settings=settings, throttle=throttle)
     app.include_router(routes_answers.router)
     app.include_router(routes_documents.router)
 
@@ -62,7 +99,7 @@ def create_app(context: AppContext) -> FastAPI:
             chunks=context.store.count(),
             documents=len(context.store.documents()),
             embedder=context.embedder.name,
-            store_mode=context.settings.store_mode,
+            store_mode=settings.store_mode,
         )
 
     return app

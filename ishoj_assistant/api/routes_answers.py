@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Depends, Request
@@ -13,6 +14,8 @@ from ishoj_assistant.api.security import require_reader
 from ishoj_assistant.models import Answer
 
 router = APIRouter(prefix="/api", tags=["svar"], dependencies=[Depends(require_reader)])
+logger = logging.getLogger(__name__)
+STREAM_FAILED = "Svaret kunne ikke laves; prøv igen om lidt"
 
 
 @router.post("/search", response_model=SearchResponse, summary="Søg efter passager")
@@ -54,7 +57,8 @@ def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
                     yield _event("done", AskResponse.from_answer(item).model_dump())
                 else:
                     yield _event("piece", item)
-        except Exception as exc:  # noqa: BLE001 - the client must hear about it; headers are already sent
-            yield _event("error", {"detail": f"Svaret kunne ikke laves: {exc}"})
+        except Exception:  # noqa: BLE001 - the client must hear about it (headers are sent), but not the internals
+            logger.exception("Svaret på et spørgsmål i strømmen fejlede")
+            yield _event("error", {"detail": STREAM_FAILED})
 
     return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})

@@ -7,31 +7,19 @@ FastAPI and are converted here.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from ishoj_assistant.models import Answer, SearchFilters
+from ishoj_assistant.models import Answer, DocType, SearchFilters
+from ishoj_assistant.services.text_input import MAX_QUESTION_CHARS, check_text
 
-MAX_QUESTION_CHARS = 2000
-_ALLOWED_CONTROLS = {"\n", "\r", "\t"}
-
-
-def check_text(value: str, what: str) -> str:
-    """Refuse empty, over-long or control-character text; HTML is kept (escaped when shown)."""
-    if not value.strip():
-        raise ValueError(f"{what} må ikke være tom")
-    if len(value) > MAX_QUESTION_CHARS:
-        raise ValueError(f"{what} er for lang (højst {MAX_QUESTION_CHARS} tegn)")
-    if any(unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in value):
-        raise ValueError(f"{what} indeholder ugyldige kontroltegn")
-    return value.strip()
+__all__ = ["MAX_QUESTION_CHARS", "check_text"]
 
 
 class Filters(BaseModel):
-    doc_id: str | None = None
-    doc_type: Literal["status", "ansoegning", "strategi", "andet"] | None = None
+    doc_id: str | None = Field(None, pattern=r"^[a-z0-9-]{1,200}$")
+    doc_type: DocType | None = None
     year: int | None = Field(None, ge=1900, le=2100)
 
     def to_model(self) -> SearchFilters | None:
@@ -66,7 +54,7 @@ class SearchResponse(BaseModel):
 
 class Turn(BaseModel):
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=20_000)
+    content: str = Field(max_length=20_000)  # pydantic refuses a lone surrogate here itself (string_unicode)
 
 
 class AskRequest(BaseModel):
@@ -96,6 +84,12 @@ class AskResponse(BaseModel):
     citations: list[CitationOut]
     mode: str
     resolved_question: str | None = Field(None, description="The standalone question a follow-up was read as.")
+    warnings: list[str] = Field(
+        default_factory=list, description="Danish notes for the reader, e.g. the language model was unreachable or sentences were dropped."
+    )
+    related: list[SearchResult] = Field(
+        default_factory=list, description="On a decline: the closest passages ('Måske relevant')."
+    )
 
     @classmethod
     def from_answer(cls, answer: Answer) -> "AskResponse":
@@ -105,6 +99,8 @@ class AskResponse(BaseModel):
             citations=[CitationOut(**c.as_dict()) for c in answer.citations],
             mode=answer.mode,
             resolved_question=answer.resolved_question,
+            warnings=answer.warnings,
+            related=[SearchResult(**p.as_dict()) for p in answer.related],
         )
 
 

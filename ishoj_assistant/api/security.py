@@ -1,18 +1,18 @@
-"""Who may do what: reading (search, ask, documents, files) vs administering.
+"""FastAPI dependencies over the shared access rules, and the bind check of `serve`.
 
-Tokens come from the settings and are sent as ``Authorization: Bearer``.
-Without any token the service is meant for one machine only, which is why
-:func:`check_bind` refuses a non-loopback host in that case.
+Tokens are sent as ``Authorization: Bearer``. Without any token the service
+is meant for one machine only, which is why :func:`check_bind` refuses a
+non-loopback host in that case.
 """
 
 from __future__ import annotations
 
-import hmac
 import ipaddress
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from ishoj_assistant.services.access import Refusal, admin_refusal, reader_refusal
 from ishoj_assistant.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False)
@@ -43,45 +43,29 @@ def check_bind(settings: Settings, host: str) -> str:
     return "Ingen tokens sat: serveren lytter kun på denne maskine (127.0.0.1)."
 
 
-def _same(given: str, expected: str | None) -> bool:
-    return expected is not None and hmac.compare_digest(given.encode(), expected.encode())
-
-
 def _settings(request: Request) -> Settings:
     return request.app.state.context.settings
+
+
+def _raise(refusal: Refusal | None) -> None:
+    if refusal:
+        raise HTTPException(refusal[0], refusal[1], headers={"WWW-Authenticate": "Bearer"})
 
 
 def require_reader(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
 ) -> None:
-    """Reading is open when no reader token is set; otherwise the reader or admin token."""
-    settings = _settings(request)
-    if settings.reader_token is None:
-        return
-    given = credentials.credentials if credentials else ""
-    if not (_same(given, settings.reader_token) or _same(given, settings.admin_token)):
-        raise HTTPException(401, "Manglende eller forkert token", headers={"WWW-Authenticate": "Bearer"})
-
-
-def admin_refusal(settings: Settings, given: str) -> tuple[int, str] | None:
-    """None when ``given`` may administer, else (HTTP status, Danish reason); shared by API and UI.
-
-    Administration is open only in the token-less, local-only mode.
-    """
-    if settings.reader_token is None and settings.admin_token is None:
-        return None
-    if settings.admin_token is None:
-        return 403, "Administration er slået fra: sæt ISHOJ_ADMIN_TOKEN"
-    if _same(given, settings.admin_token):
-        return None
-    if _same(given, settings.reader_token):
-        return 403, "Kræver administratortoken"
-    return 401, "Manglende eller forkert administratortoken"
+    _raise(reader_refusal(_settings(request), credentials.credentials if credentials else ""))
 
 
 def require_admin(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
 ) -> None:
-    refusal = admin_refusal(_settings(request), credentials.credentials if credentials else "")
-    if refusal:
-        raise HTTPException(refusal[0], refusal[1], headers={"WWW-Authenticate": "Bearer"})
+    _raise(admin_refusal(_settings(request), credentials.credentials if credentials else ""))
+
+
+def may_administer(request: Request) -> bool:
+    """Whether the request carries administrator rights (for files with CPR numbers)."""
+    header = request.headers.get("authorization", "")
+    given = header[7:] if header.lower().startswith("bearer ") else ""
+    return admin_refusal(_settings(request), given) is None

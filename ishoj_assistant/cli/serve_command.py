@@ -19,8 +19,15 @@ if TYPE_CHECKING:
 
 
 def build_app(context: AppContext) -> "FastAPI":
-    """The API under /api with the Gradio UI mounted at / (ui.app keeps Gradio's analytics off)."""
+    """The API under /api with the Gradio UI mounted at / (ui.app keeps Gradio's analytics off).
+
+    The UI's temp folder is made private and swept before the UI exists (ui.security).
+    """
     from ishoj_assistant.api import create_app
+    from ui.security import start_sweeper, use_private_temp_dir
+
+    use_private_temp_dir(context.settings)
+    start_sweeper(context.settings)
     from ui.app import mount_ui
 
     return mount_ui(create_app(context), context)
@@ -55,7 +62,14 @@ def run_serve(args: argparse.Namespace) -> int:
     context = AppContext(settings)
     ensure_index(context)
     print(f"Åbn http://{settings.host}:{settings.port}/ (API-dokumentation på /docs)", file=sys.stderr)
-    uvicorn.run(build_app(context), host=settings.host, port=settings.port, log_level="warning")
+    # A bounded graceful shutdown: open streams and UI heartbeats never hold SIGTERM up for long.
+    uvicorn.run(
+        build_app(context),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        timeout_graceful_shutdown=settings.shutdown_timeout_s,
+    )
     return 0
 
 
