@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Depends, Request
@@ -10,6 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from ishoj_assistant.api.schemas import AskRequest, AskResponse, SearchRequest, SearchResponse
 from ishoj_assistant.api.security import require_reader
+from ishoj_assistant.api.sse import sse_event
 from ishoj_assistant.models import Answer
 
 router = APIRouter(prefix="/api", tags=["svar"], dependencies=[Depends(require_reader)])
@@ -33,10 +33,6 @@ def ask(body: AskRequest, request: Request) -> AskResponse:
     return AskResponse.from_answer(answer)
 
 
-def _event(name: str, data: object) -> str:
-    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
-
-
 @router.post(
     "/ask/stream",
     summary="Som /api/ask, men som server-sent events",
@@ -51,10 +47,10 @@ def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
         try:
             for item in assistant.stream(body.question, history, body.mode, filters):
                 if isinstance(item, Answer):
-                    yield _event("done", AskResponse.from_answer(item).model_dump())
+                    yield sse_event(AskResponse.from_answer(item).model_dump(), "done")
                 else:
-                    yield _event("piece", item)
+                    yield sse_event(item, "piece")
         except Exception as exc:  # noqa: BLE001 - the client must hear about it; headers are already sent
-            yield _event("error", {"detail": f"Svaret kunne ikke laves: {exc}"})
+            yield sse_event({"detail": f"Svaret kunne ikke laves: {exc}"}, "error")
 
     return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
