@@ -15,6 +15,10 @@ from pydantic import BaseModel, Field, field_validator
 from ishoj_assistant.models import Answer, SearchFilters
 
 MAX_QUESTION_CHARS = 2000
+# Earlier turns a request may carry, and the length of each: follow-ups need a
+# few turns, not a whole transcript.
+MAX_HISTORY_TURNS = 20
+MAX_TURN_CHARS = 20_000
 _ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 
 
@@ -66,12 +70,12 @@ class SearchResponse(BaseModel):
 
 class Turn(BaseModel):
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=20_000)
+    content: str = Field(max_length=MAX_TURN_CHARS)
 
 
 class AskRequest(BaseModel):
     question: str
-    history: list[Turn] = Field(default_factory=list, max_length=20)
+    history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS)
     mode: Literal["answer", "draft"] = "answer"
     filters: Filters = Field(default_factory=Filters)
 
@@ -90,6 +94,11 @@ class CitationOut(BaseModel):
     quote: str
 
 
+def citations_out(answer: Answer) -> list[CitationOut]:
+    """An answer's numbered sources in their public shape (shared by /api and /v1)."""
+    return [CitationOut(**c.as_dict()) for c in answer.citations]
+
+
 class AskResponse(BaseModel):
     answer: str
     declined: bool
@@ -102,7 +111,7 @@ class AskResponse(BaseModel):
         return cls(
             answer=answer.text,
             declined=answer.declined,
-            citations=[CitationOut(**c.as_dict()) for c in answer.citations],
+            citations=citations_out(answer),
             mode=answer.mode,
             resolved_question=answer.resolved_question,
         )
