@@ -1,14 +1,16 @@
-"""The FastAPI app factory: routers, Danish validation errors, CORS, health."""
+"""The FastAPI app factory: routers, Danish errors (OpenAI-shaped under /v1), CORS, health."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ishoj_assistant.api import routes_answers, routes_documents
+from ishoj_assistant.api import routes_answers, routes_documents, routes_openai
 from ishoj_assistant.api.jobs import runner_for
 from ishoj_assistant.api.schemas import Health
 from ishoj_assistant.api.uploads import UploadRefused
@@ -26,8 +28,17 @@ def _danish_validation_error(request: Request, exc: RequestValidationError) -> J
             messages.append(f"Feltet '{field}' mangler")
         else:
             messages.append(f"Ugyldig værdi i feltet '{field}'")
+    if routes_openai.serves(request.url.path):
+        return routes_openai.error_response(400, "; ".join(messages))
     errors = jsonable_encoder(exc.errors(), custom_encoder={Exception: str})
     return JSONResponse(status_code=422, content={"detail": "; ".join(messages), "errors": errors})
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """OpenAI clients read errors as ``{"error": {...}}``; everywhere else FastAPI's ``detail`` stays."""
+    if routes_openai.serves(request.url.path):
+        return routes_openai.http_error_response(exc)
+    return await http_exception_handler(request, exc)
 
 
 def _upload_refused(request: Request, exc: UploadRefused) -> JSONResponse:
@@ -45,6 +56,7 @@ def create_app(context: AppContext) -> FastAPI:
     app.state.jobs = runner_for(context)
     app.add_exception_handler(RequestValidationError, _danish_validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(UploadRefused, _upload_refused)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     if context.settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -54,6 +66,7 @@ def create_app(context: AppContext) -> FastAPI:
         )
     app.include_router(routes_answers.router)
     app.include_router(routes_documents.router)
+    app.include_router(routes_openai.router)
 
     @app.get("/healthz", response_model=Health, tags=["drift"])
     def healthz() -> Health:
