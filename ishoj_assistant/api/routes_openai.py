@@ -139,10 +139,10 @@ class _Reply:
 
     def chunk(self, delta: Delta, answer: Answer | None = None) -> str:
         """One chunk event; passing the finished ``answer`` makes it the last one, with the citations."""
-        choice = ChunkChoice(delta=delta, finish_reason="stop" if answer else None)
+        choice = ChunkChoice(delta=delta, finish_reason=None if answer is None else "stop")
+        citations = None if answer is None else citations_out(answer)
         chunk = ChatCompletionChunk(
-            id=self.id, created=self.created, model=self.model, choices=[choice],
-            citations=citations_out(answer) if answer else None,
+            id=self.id, created=self.created, model=self.model, choices=[choice], citations=citations
         )
         return sse_event(chunk.model_dump())
 
