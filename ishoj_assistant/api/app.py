@@ -1,15 +1,17 @@
-"""The FastAPI app factory: routers, Danish errors, the request guard, CORS, health."""
+"""The FastAPI app factory: routers, Danish errors (OpenAI-shaped under /v1), the request guard, CORS, health."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ishoj_assistant.api import routes_answers, routes_documents
+from ishoj_assistant.api import routes_answers, routes_documents, routes_openai
 from ishoj_assistant.api.middleware import RequestGuard
 from ishoj_assistant.api.schemas import Health
 from ishoj_assistant.context import AppContext
@@ -55,7 +57,16 @@ def _danish_validation_error(request: Request, exc: RequestValidationError) -> J
         {"type": e.get("type"), "loc": list(e.get("loc", ())), "input": _echo(e.get("input"))} for e in exc.errors()
     ]
     detail = "; ".join(dict.fromkeys(_message(e) for e in exc.errors()))
+    if routes_openai.serves(request.url.path):
+        return routes_openai.error_response(400, detail)
     return JSONResponse(status_code=422, content={"detail": detail, "errors": errors})
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """OpenAI clients read errors as ``{"error": {...}}``; everywhere else FastAPI's ``detail`` stays."""
+    if routes_openai.serves(request.url.path):
+        return routes_openai.http_error_response(exc)
+    return await http_exception_handler(request, exc)
 
 
 def _upload_refused(request: Request, exc: UploadRefused) -> JSONResponse:
@@ -79,6 +90,7 @@ def create_app(context: AppContext) -> FastAPI:
     app.state.jobs = runner_for(context)
     app.add_exception_handler(RequestValidationError, _danish_validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(UploadRefused, _upload_refused)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     # Always present, so the UI's own CORS middleware (which would reflect any localhost
     # origin) defers to it; with no origins configured only same-origin requests work.
     app.add_middleware(
@@ -91,6 +103,7 @@ def create_app(context: AppContext) -> FastAPI:
     app.add_middleware(RequestGuard, settings=settings, throttle=throttle)
     app.include_router(routes_answers.router)
     app.include_router(routes_documents.router)
+    app.include_router(routes_openai.router)
 
     @app.get("/healthz", response_model=Health, tags=["drift"])
     def healthz() -> Health:

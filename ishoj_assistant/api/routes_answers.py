@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 
@@ -11,6 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from ishoj_assistant.api.schemas import AskRequest, AskResponse, SearchRequest, SearchResponse
 from ishoj_assistant.api.security import require_reader
+from ishoj_assistant.api.sse import sse_event
 from ishoj_assistant.models import Answer
 
 router = APIRouter(prefix="/api", tags=["svar"], dependencies=[Depends(require_reader)])
@@ -36,10 +36,6 @@ def ask(body: AskRequest, request: Request) -> AskResponse:
     return AskResponse.from_answer(answer)
 
 
-def _event(name: str, data: object) -> str:
-    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
-
-
 @router.post(
     "/ask/stream",
     summary="Som /api/ask, men som server-sent events",
@@ -54,11 +50,11 @@ def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
         try:
             for item in assistant.stream(body.question, history, body.mode, filters):
                 if isinstance(item, Answer):
-                    yield _event("done", AskResponse.from_answer(item).model_dump())
+                    yield sse_event(AskResponse.from_answer(item).model_dump(), "done")
                 else:
-                    yield _event("piece", item)
+                    yield sse_event(item, "piece")
         except Exception:  # noqa: BLE001 - the client must hear about it (headers are sent), but not the internals
             logger.exception("Svaret på et spørgsmål i strømmen fejlede")
-            yield _event("error", {"detail": STREAM_FAILED})
+            yield sse_event({"detail": STREAM_FAILED}, "error")
 
     return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})

@@ -12,9 +12,12 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from ishoj_assistant.models import Answer, DocType, SearchFilters
-from ishoj_assistant.services.text_input import MAX_QUESTION_CHARS, check_text
+from ishoj_assistant.services.text_input import check_text
 
-__all__ = ["MAX_QUESTION_CHARS", "check_text"]
+# Earlier turns a request may carry, and the length of each: follow-ups need a
+# few turns, not a whole transcript.
+MAX_HISTORY_TURNS = 20
+MAX_TURN_CHARS = 20_000
 
 
 class Filters(BaseModel):
@@ -54,12 +57,12 @@ class SearchResponse(BaseModel):
 
 class Turn(BaseModel):
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=20_000)  # pydantic refuses a lone surrogate here itself (string_unicode)
+    content: str = Field(max_length=MAX_TURN_CHARS)  # pydantic refuses a lone surrogate here itself (string_unicode)
 
 
 class AskRequest(BaseModel):
     question: str
-    history: list[Turn] = Field(default_factory=list, max_length=20)
+    history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS)
     mode: Literal["answer", "draft"] = "answer"
     filters: Filters = Field(default_factory=Filters)
 
@@ -76,6 +79,11 @@ class CitationOut(BaseModel):
     file: str
     page: int
     quote: str
+
+
+def citations_out(answer: Answer) -> list[CitationOut]:
+    """An answer's numbered sources in their public shape (shared by /api and /v1)."""
+    return [CitationOut(**c.as_dict()) for c in answer.citations]
 
 
 class AskResponse(BaseModel):
@@ -96,7 +104,7 @@ class AskResponse(BaseModel):
         return cls(
             answer=answer.text,
             declined=answer.declined,
-            citations=[CitationOut(**c.as_dict()) for c in answer.citations],
+            citations=citations_out(answer),
             mode=answer.mode,
             resolved_question=answer.resolved_question,
             warnings=answer.warnings,
