@@ -14,7 +14,7 @@ import pypdf
 import pytest
 
 from ishoj_assistant.api import create_app
-from ishoj_assistant.api.schemas import MAX_QUESTION_CHARS
+from ishoj_assistant.services.text_input import MAX_QUESTION_CHARS
 from ishoj_assistant.api.security import InsecureBindError, check_bind
 from ishoj_assistant.context import AppContext
 from tests.conftest import SHIPPED_CORPUS, make_settings
