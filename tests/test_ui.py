@@ -192,7 +192,7 @@ def test_documents_panel_upload_needs_the_admin_token_and_delete_asks_first(tmp_
     context = AppContext(make_settings(tmp_path / "data", embedding_cache_dir, admin_token="adm", reader_token="r"))
     ui, panel = AssistantUI(context), DocumentsPanel(context)
     notice, *_ = ui.tables()
-    assert notice["visible"] is True and notice["value"] == EMPTY_INDEX
+    assert notice == EMPTY_INDEX
     pdf = make_pdf(tmp_path / "Kolibri notat.pdf", [[Heading("Kolibrihuset"), Paragraph("Kolibrihuset får 24 pladser i 2031.")]])
 
     assert "Afvist: Kræver administratortoken" in list(panel.upload(str(pdf), "r"))[-1]
@@ -201,7 +201,7 @@ def test_documents_panel_upload_needs_the_admin_token_and_delete_asks_first(tmp_
     assert "Afvist: Filen Kolibri-notat.pdf er allerede indekseret" in list(panel.upload(str(pdf), "adm"))[-1]
 
     notice, _, _, rows, choices = ui.tables()
-    assert notice["visible"] is False and [row[-1] for row in rows] == ["Kolibri-notat.pdf"]
+    assert notice == "Svarer ud fra 1 indekseret dokument." and [row[-1] for row in rows] == ["Kolibri-notat.pdf"]
     doc_id = choices["choices"][0][1]
     confirm, question = panel.ask_to_delete(doc_id)
     assert confirm["visible"] is True and "Vil du fjerne »Kolibrihuset" in question and context.store.documents()

@@ -47,6 +47,13 @@ EMPTY_INDEX = (
 HEAD = '<script src="/ui-static/overlay.js" defer></script><script src="/ui-static/danish.js"></script>'
 
 
+def index_notice(documents: int) -> str:
+    """What the assistant answers from, so an empty index is never mistaken for "no answer"."""
+    if not documents:
+        return EMPTY_INDEX
+    return f"Svarer ud fra {documents} {'indekseret dokument' if documents == 1 else 'indekserede dokumenter'}."
+
+
 def _draft_file(answer: Answer) -> str:
     """Write the draft as a .docx Gradio can offer for download."""
     with tempfile.NamedTemporaryFile(prefix="udkast-", suffix=".docx", delete=False) as handle:
@@ -142,7 +149,7 @@ class AssistantUI:
         documents = self.context.store.documents()
         panel = DocumentsPanel(self.context)
         return (
-            gr.update(value=EMPTY_INDEX, visible=not documents),
+            index_notice(len(documents)),
             gr.update(choices=type_choices(documents), value=ALL),
             gr.update(choices=year_choices(documents, ALL), value=ALL),
             panel.rows(),
@@ -165,7 +172,7 @@ def build_ui(context: AppContext) -> gr.Blocks:
             "# Ishøj dokumentassistent\nStil spørgsmål til kommunens egne dokumenter. Hvert svar har "
             "nummererede kilder: klik på [1], [2] … for at se citatet markeret i dokumentet."
         )
-        empty_notice = gr.Markdown(visible=False, elem_id="tomt-indeks")
+        empty_notice = gr.Markdown(elem_id="indeks")
         conversation = gr.State(conversations.new_conversation())
         saved = gr.BrowserState([], storage_key=conversations.STORAGE_KEY, secret=secret)
         with gr.Tab("Spørg"):
