@@ -114,8 +114,11 @@ def test_follow_up_decline_and_a_saved_conversation_survive_reload_and_restart(c
             open_ui(page, url)
             first = ask(page, GOOD_QUESTION)
             assert first.locator("a.henvisning").count() >= 1 and "borgere" in first.inner_text()
-            screenshot = PROJECT_ROOT / "docs" / "screenshot-ui.png"
-            page.screenshot(path=str(screenshot), full_page=True)
+            page.screenshot(path=str(PROJECT_ROOT / "docs" / "screenshot-ui.png"), full_page=True)
+            first.locator("a.henvisning").first.click()
+            page.frame_locator("#kildeviser-ramme").locator("body[data-markeret='ja']").wait_for(timeout=30_000)
+            page.screenshot(path=str(PROJECT_ROOT / "docs" / "screenshot-viewer.png"))
+            page.get_by_role("button", name="Luk").click()
 
             follow_up = ask(page, "Og hvad er status?")
             assert "43 borgere" in follow_up.inner_text() and follow_up.locator("a.henvisning").count() >= 1

@@ -188,6 +188,19 @@ def test_indexed_text_is_rebuilt_once_from_overlapping_chunks(corpus_context: Ap
     assert len(text) < sum(len(chunk.text) for chunk in chunks), "the overlap is kept once"
 
 
+def test_viewer_page_is_public_but_the_indexed_text_needs_the_reader_token(tmp_path: Path, embedding_cache_dir: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from ishoj_assistant.cli.serve_command import build_app
+
+    context = AppContext(make_settings(tmp_path / "data", embedding_cache_dir, admin_token="adm", reader_token="r"))
+    with TestClient(build_app(context)) as client:
+        assert client.get("/viser").status_code == 200 and "viewer.js" in client.get("/viser").text
+        assert client.get("/ui-static/pdfjs/pdf.min.mjs").status_code == 200
+        assert client.get("/viser/tekst/findes-ikke").status_code == 401
+        assert client.get("/viser/tekst/findes-ikke", headers={"Authorization": "Bearer r"}).status_code == 404
+
+
 def test_documents_panel_upload_needs_the_admin_token_and_delete_asks_first(tmp_path: Path, embedding_cache_dir: Path) -> None:
     context = AppContext(make_settings(tmp_path / "data", embedding_cache_dir, admin_token="adm", reader_token="r"))
     ui, panel = AssistantUI(context), DocumentsPanel(context)

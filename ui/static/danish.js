@@ -6,7 +6,7 @@
     "Drop File Here": "Slip filen her",
     "- or -": "- eller -",
     "Click to Upload": "Klik for at vælge en fil",
-    "Copy message": "Kopiér svaret",
+    "Copy message": "Kopiér beskeden",
     "Copied message": "Kopieret",
     "Copy": "Kopiér",
     "Copied": "Kopieret",

@@ -44,9 +44,16 @@ function findQuote(segments, quoteText) {
   for (const [from, to] of [[0, needle.length], [0, 60], [needle.length - 60, needle.length]]) {
     const part = needle.slice(Math.max(0, from), to);
     const at = part.length >= 20 || part === needle ? haystack.text.indexOf(part) : -1;
-    if (at >= 0) return [haystack.where[at], haystack.where[at + part.length - 1]];
+    if (at >= 0) return [haystack.where[at], withClosing(segments, haystack.where[at + part.length - 1], quoteText)];
   }
   return null;
+}
+
+// The end moved past the punctuation the quote closes with (".", "?", "»"), when the text has it there.
+function withClosing(segments, [segment, char], quoteText) {
+  const closing = (quoteText.match(/[^\p{L}\p{N}\s]*\s*$/u) || [""])[0].trim();
+  const fits = closing && segments[segment].slice(char + 1).startsWith(closing);
+  return [segment, fits ? char + closing.length : char];
 }
 
 async function fetchWithToken(url) {
