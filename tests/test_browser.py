@@ -165,3 +165,27 @@ def test_emptied_filter_says_so_and_clearing_it_answers(ui_url: str) -> None:
         assert answered.locator("a.henvisning").count() >= 1 and DECLINED not in answered.inner_text()
         assert page.locator("#filter-type input").input_value() == "Alle"
     assert outside == []
+
+
+def test_documents_tab_asks_before_deleting_and_clears_its_message(ui_url: str) -> None:
+    with browser_page(ui_url) as (page, outside):
+        open_ui(page, ui_url)
+        page.get_by_role("tab", name="Dokumenter").click()
+        table = page.locator("#dokumenter")
+        for header in ("Titel", "Type", "År", "Sider", "Tekststykker", "Fil"):
+            assert table.get_by_text(header, exact=True).first.is_visible(), header
+        status = page.locator("#dokumentstatus")
+
+        page.locator("#upload").click()
+        status.get_by_text("Vælg en fil først.").wait_for(timeout=10_000)
+        page.locator("#fjern-valg input").click()
+        page.get_by_role("option").filter(has_text="Værdighedsmilliarden").click()
+        page.wait_for_function("!document.querySelector('#dokumentstatus').innerText.trim()", timeout=10_000)
+
+        page.locator("#fjern").click()
+        status.get_by_text("Vil du fjerne »Værdighedsmilliarden").wait_for(timeout=10_000)
+        assert page.locator("#bekraeft-fjern").is_visible()
+        page.locator("#annuller").click()
+        page.locator("#bekraeft-fjern").wait_for(state="hidden", timeout=10_000)
+        assert status.inner_text().strip() == "" and table.get_by_text("vaerdighedsmilliarden-status-2019.pdf").is_visible()
+    assert outside == []

@@ -44,6 +44,8 @@ EMPTY_INDEX = (
     "**Indekset er tomt.** Der er endnu ingen dokumenter at svare ud fra. Upload dokumenter under fanen "
     "»Dokumenter«, eller kør `ishoj-assistant ingest`."
 )
+# Gradio's login page has no Danish labels and loads no custom script, so this says it in Danish.
+AUTH_MESSAGE = "<p>Log ind med dit token: skriv det i feltet »password«. Brugernavnet kan være hvad som helst.</p>"
 HEAD = '<script src="/ui-static/overlay.js" defer></script><script src="/ui-static/danish.js"></script>'
 
 
@@ -252,4 +254,6 @@ def mount_ui(api: FastAPI, context: AppContext) -> FastAPI:
     auth: Callable[[str, str], bool] | None = (lambda _user, password: password in tokens) if settings.reader_token else None
     add_viewer(api)
     css = (STATIC_DIR / "app.css").read_text(encoding="utf-8")
-    return gr.mount_gradio_app(api, build_ui(context), path="/", auth=auth, css=css, head=HEAD, footer_links=[])
+    return gr.mount_gradio_app(
+        api, build_ui(context), path="/", auth=auth, auth_message=AUTH_MESSAGE, css=css, head=HEAD, footer_links=[]
+    )

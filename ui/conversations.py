@@ -103,4 +103,4 @@ def delete(saved: Any, conversation_id: str) -> list[Conversation]:
 
 def choices(saved: Sequence[Conversation]) -> list[tuple[str, str]]:
     """(label, id) pairs for the list of saved conversations, newest first."""
-    return [(f"{c['title']} ({len(c['turns'])})", c["id"]) for c in saved]
+    return [(c["title"], c["id"]) for c in saved]

@@ -61,7 +61,7 @@ async function fetchWithToken(url) {
   const response = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   if (response.status === 401) {
     $("token-form").hidden = false;
-    throw new Error("Dokumentet kræver din læsetoken.");
+    throw new Error("Dokumentet kræver dit læsetoken.");
   }
   if (!response.ok) {
     let detail = `Dokumentet kunne ikke hentes (${response.status}).`;
