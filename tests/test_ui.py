@@ -104,6 +104,18 @@ def test_conversations_keep_rename_delete_and_ignore_garbage() -> None:
     assert conversations.history(first) == [{"role": "user", "content": first["turns"][0]["question"]}, {"role": "assistant", "content": "a"}]
 
 
+def test_conversation_handlers_reopen_rename_and_delete() -> None:
+    conversation = conversations.with_turn(conversations.new_conversation(), _turn(Answer(f"Svar {HOSTILE}", False, []), "Første?"))
+    saved = conversations.store([], conversation)
+    reopened, chat, title, _ = AssistantUI.reopen(conversation["id"], saved)
+    assert reopened == conversation and title == "Første?" and "&lt;script&gt;" in chat[1]["content"]
+    renamed, saved, choices = AssistantUI.rename("Mit navn", conversation, saved)
+    assert renamed["title"] == "Mit navn" and choices["choices"] == [("Mit navn", conversation["id"])]
+    fresh, saved, choices, chat, _ = AssistantUI.delete(renamed, saved)
+    assert saved == [] and choices["choices"] == [] and chat == [] and fresh["turns"] == []
+    assert AssistantUI.reopen("ukendt", saved)[0]["turns"] == [], "a conversation gone from storage opens as a new one"
+
+
 def test_storage_secret_survives_a_restart(tmp_path: Path) -> None:
     assert conversations.storage_secret(tmp_path) == conversations.storage_secret(tmp_path)
     assert conversations.storage_secret(tmp_path) != conversations.storage_secret(tmp_path / "andet")
