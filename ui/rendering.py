@@ -20,6 +20,7 @@ from ui.viewer import viewer_href
 SEARCHING = "Søger i dokumenterne …"
 SNIPPET_CONTEXT = 120  # characters of the passage shown on each side of the quotes
 _MARKER = re.compile(r"\[(\d+)\]")
+_SENTENCE_END = re.compile(r"[.!?:](?=\s)|\n")
 
 Record = Mapping[str, Any]
 
@@ -51,15 +52,29 @@ def linked_answer(text: str, citations: Sequence[Record]) -> str:
     return "".join(parts)
 
 
+def _window(passage: str, first: int, last: int) -> tuple[int, int]:
+    """Up to SNIPPET_CONTEXT characters each side of [first, last), cut at a sentence boundary
+    when there is one, else at a word boundary, so the excerpt never starts mid-word."""
+    start = max(0, first - SNIPPET_CONTEXT)
+    if start > 0:
+        boundary = _SENTENCE_END.search(passage, start, first)
+        space = passage.find(" ", start, first)
+        start = boundary.end() if boundary else (space + 1 if space >= 0 else first)
+        start += len(passage[start:first]) - len(passage[start:first].lstrip())
+    end = min(len(passage), last + SNIPPET_CONTEXT)
+    if end < len(passage):
+        sentence_ends = [m.start() + 1 for m in _SENTENCE_END.finditer(passage, last, end)]
+        space = passage.rfind(" ", last, end)
+        end = sentence_ends[-1] if sentence_ends else (space if space >= 0 else last)
+    return start, end
+
+
 def snippet(passage: str, quotes: Sequence[str]) -> str:
     """A short excerpt around the quotes, each quote in <mark>; just the quotes when the passage lacks them."""
     spans = sorted((start, start + len(q)) for q in quotes if q and (start := passage.find(q)) >= 0)
     if not spans:
         return " … ".join(f"<mark>{html.escape(q)}</mark>" for q in quotes)
-    start = max(0, spans[0][0] - SNIPPET_CONTEXT)
-    end = min(len(passage), max(e for _, e in spans) + SNIPPET_CONTEXT)
-    start = passage.find(" ", start) + 1 if start > 0 else 0  # whole words only
-    end = passage.rfind(" ", 0, end) if end < len(passage) and " " in passage[spans[-1][1] : end] else end
+    start, end = _window(passage, spans[0][0], max(e for _, e in spans))
     out, cursor = ["… " if start > 0 else ""], start
     for span_start, span_end in spans:
         if span_start < cursor:  # overlapping quotes: the first mark covers both
