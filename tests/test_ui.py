@@ -72,6 +72,8 @@ def test_snippet_is_short_with_the_quote_marked() -> None:
     assert shown.startswith("… ") and shown.endswith(" …") and len(shown) < 300
     sentences = "Indledning " * 20 + "slut. Mål I løbet af 2019 vil 110 borgere udredes. Status 43."
     assert snippet(sentences, ["Status 43."]) == "… Mål I løbet af 2019 vil 110 borgere udredes. <mark>Status 43.</mark>", "starts at a sentence"
+    after = snippet("Citatet her.\n" + "Næste sætning fortsætter " * 20, ["Citatet her."])
+    assert after.startswith("<mark>Citatet her.</mark>\nNæste sætning") and after.endswith(" …") and "\n …" not in after, "no dangling line break"
     assert snippet("en anden tekst", ["<b>citat</b>"]) == "<mark>&lt;b&gt;citat&lt;/b&gt;</mark>"
 
 

@@ -63,7 +63,8 @@ def _window(passage: str, first: int, last: int) -> tuple[int, int]:
         start += len(passage[start:first]) - len(passage[start:first].lstrip())
     end = min(len(passage), last + SNIPPET_CONTEXT)
     if end < len(passage):
-        sentence_ends = [m.start() + 1 for m in _SENTENCE_END.finditer(passage, last, end)]
+        # a boundary right after the quote would leave only a dangling line break before the "…"
+        sentence_ends = [m.start() + 1 for m in _SENTENCE_END.finditer(passage, last, end) if passage[last : m.start() + 1].strip()]
         space = passage.rfind(" ", last, end)
         end = sentence_ends[-1] if sentence_ends else (space if space >= 0 else last)
     return start, end
