@@ -25,9 +25,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(app: Any) -> Iterator[str]:
-    """Yield the base URL while uvicorn serves ``app``; stop it afterwards."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+def live_server(app: Any, port: int | None = None) -> Iterator[str]:
+    """Yield the base URL while uvicorn serves ``app``; stop it afterwards.
+
+    A fixed ``port`` lets a test restart the server at the same origin, which
+    keeps the browser's storage for that origin.
+    """
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port or free_port(), log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
