@@ -26,14 +26,14 @@ _RELATIVE_YEARS = {"sidste år": -1, "sidste år,": -1, "forrige år": -1, "i fj
 _YEAR_SHIFTS = {"året efter": 1, "det følgende år": 1, "året derpå": 1, "året før": -1, "året inden": -1, "året forinden": -1}
 # Words that name a kind of document: the first stem decides the document type asked about.
 _TYPE_WORDS: tuple[tuple[str, DocType], ...] = (
-    ("ansøg", "ansoegning"),
-    ("statusnotat", "status"),
-    ("status", "status"),
-    ("opfølgning", "status"),
-    ("evaluering", "status"),
-    ("strategi", "strategi"),
-    ("politik", "strategi"),
-    ("idéoplæg", "strategi"),
+    ("ansøg", DocType.ANSOEGNING),
+    ("statusnotat", DocType.STATUS),
+    ("status", DocType.STATUS),
+    ("opfølgning", DocType.STATUS),
+    ("evaluering", DocType.STATUS),
+    ("strategi", DocType.STRATEGI),
+    ("politik", DocType.STRATEGI),
+    ("idéoplæg", DocType.STRATEGI),
 )
 # Comparisons ask for every year or document they name.
 _COMPARISON_CUES = ("sammenlign", "udvikling", "forskel", "ændret sig", "i forhold til", "fra år til år")

@@ -79,7 +79,7 @@ class HybridRetriever:
         """The signals' rankings fused and boosted by the question's years and document types,
         without copies of a better-ranked passage, cut at k; a comparison covers each asked year."""
         weights = {s.name: s.weight for s in self.signals}
-        fused = reciprocal_rank_fusion([(weights[name], ranked) for name, ranked in rankings.items()], self.rrf_k)
+        fused = reciprocal_rank_fusion([(weights[n], ranked) for n, ranked in rankings.items() if n in weights], self.rrf_k)
         if analysis is not None:
             fused = boosted(fused, analysis, self.boost)
         distinct = distinct_passages(fused, k, self.duplicate_similarity)
