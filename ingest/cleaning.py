@@ -90,17 +90,30 @@ def running_furniture(pages: list[list[str]]) -> set[str]:
 
     Page furniture ("Søholm Kommune · Demenspolitik 2022-2025 Side 1 af 4")
     otherwise lands in the middle of a sentence that runs over the page
-    break, and the answer would quote it.
+    break, and the answer would quote it. A repeat counts only on a page that
+    also has a line that does not repeat: when every line of every page
+    repeats (a one-line-per-page report, or pages alike), nothing tells the
+    furniture from the content, and the text is kept rather than lost.
     """
     if len(pages) < 2:
         return set()
-    counts: dict[str, int] = {}
+    margins: list[tuple[set[str], set[str]]] = []
     for lines in pages:
         filled = [line for line in lines if line]
         margin = filled[:_MARGIN_LINES] + filled[-_MARGIN_LINES:]
-        for key in {_furniture_key(line) for line in margin}:
+        margins.append(({_furniture_key(line) for line in filled}, {_furniture_key(line) for line in margin}))
+    repeated = _repeated(margins, len(pages))
+    with_body = [(keys, margin) for keys, margin in margins if keys - repeated]
+    return _repeated(with_body, len(with_body)) & repeated
+
+
+def _repeated(margins: list[tuple[set[str], set[str]]], pages: int) -> set[str]:
+    """Margin keys found on at least half of ``pages`` (two at least)."""
+    counts: dict[str, int] = {}
+    for _keys, margin in margins:
+        for key in margin:
             counts[key] = counts.get(key, 0) + 1
-    return {key for key, n in counts.items() if n >= max(2, len(pages) / 2)}
+    return {key for key, n in counts.items() if n >= max(2, pages / 2)}
 
 
 def _ends_sentence(text: str) -> bool:

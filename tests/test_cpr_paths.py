@@ -16,7 +16,7 @@ from tests.conftest import make_settings
 from tests.live_server import live_server
 from tests.pdf_factory import Heading, Paragraph, make_pdf
 from tests.test_api import wait_for_job
-from ui.app import AssistantUI
+from ui.documents import DocumentsPanel
 
 # Eleven spellings seen in municipal documents; each serial (1234..1244) occurs nowhere else.
 CPR_SPELLINGS = (
@@ -79,7 +79,7 @@ def test_no_cpr_number_reaches_a_reader_by_any_path(tmp_path: Path, embedding_ca
         ui_file = settings.ui_temp_dir / "a1b2c3" / f"Journal {NAME_CPR}.txt"
         ui_file.parent.mkdir(parents=True)
         ui_file.write_text(f"Journalnotat om hjemmepleje. {_case_text()}", encoding="utf-8")
-        statuses = list(AssistantUI(context).upload(str(ui_file), "adm"))
+        statuses = list(DocumentsPanel(context).upload(str(ui_file), "adm"))  # the upload button's handler
         assert "indekseret" in statuses[-1], statuses
         _assert_clean("the UI's upload status", statuses[-1])
         assert not ui_file.exists() and not [p for p in settings.ui_temp_dir.rglob("*") if p.is_file()]

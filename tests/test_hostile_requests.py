@@ -166,9 +166,13 @@ def test_ui_login_compares_tokens_in_constant_time(monkeypatch: pytest.MonkeyPat
 
 def test_the_ui_chat_shows_no_exception_text(tmp_path: Path, embedding_cache_dir: Path) -> None:
     from tests.test_api import _FailingAssistant
+    from ui import conversations
     from ui.app import AssistantUI
+    from ui.filters import ALL
 
     context = AppContext(make_settings(tmp_path / "data", embedding_cache_dir))
     context.assistant = _FailingAssistant()  # type: ignore[assignment]
-    *_, (chat, *_rest) = list(AssistantUI(context).respond("Hvad?", [], [], "Spørg", "Alle", "Alle"))
+    updates = list(AssistantUI(context).respond("Hvad?", conversations.new_conversation(), [], "Spørg", ALL, ALL))
+    chat = updates[-1][0]
     assert "fejl" in chat[-1]["content"] and "LLM-serveren" not in chat[-1]["content"]
+    assert not any("LLM-serveren" in str(update) for update in updates)

@@ -158,8 +158,11 @@ def test_draft_model_writes_a_draft(client: OpenAI, server: str) -> None:
 
 
 def test_a_declined_answer_says_so_without_sources(client: OpenAI) -> None:
+    # Baking shares no topic, word or year with the five shipped documents (elderly care and
+    # health strategy), so any answer layer must decline it; this test is about how /v1 shows
+    # a decline, not about where the answer layer draws its line.
     message = client.chat.completions.create(
-        model="ishoj-assistant", messages=[user("Hvornår åbner den nye metrostation på Mars?")]
+        model="ishoj-assistant", messages=[user("Hvordan bager man surdejsbrød?")]
     ).choices[0].message
     assert DECLINE_TEXT in (message.content or "")
     assert "Kilder" not in (message.content or "") and extra(message, "citations") == []

@@ -33,7 +33,9 @@ def test_a_killed_job_resumes_and_the_file_always_matches_the_index(tmp_path: Pa
         wait_healthy(url, first, timeout=60)
         with httpx.Client(base_url=url, timeout=60) as client:
             accepted = client.post("/api/documents", files={"file": ("kolibri.pdf", old.read_bytes())})
-            doc_id = wait_for_job(client, accepted.json()["job_id"])["results"][0]["doc_id"]
+            first_result = wait_for_job(client, accepted.json()["job_id"])["results"][0]
+            assert first_result["status"] == "indexed", f"version 1 must be indexed before the crash: {first_result}"
+            doc_id = first_result["doc_id"]
     finally:
         stop_serve(first)
 

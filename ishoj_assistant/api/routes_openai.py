@@ -26,6 +26,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ishoj_assistant.answering.base import pieces
 from ishoj_assistant.api.openai_footer import footer, with_footer
 from ishoj_assistant.api.openai_schemas import (
     ChatCompletion,
@@ -148,9 +149,6 @@ class _Reply:
 
 
 def _stream(reply: _Reply, ask: Callable[[], Answer]) -> Iterator[str]:
-    # Imported here: the assistant module loads llama-index, which `serve` should not wait for.
-    from ishoj_assistant.answering.assistant import pieces
-
     yield reply.chunk(Delta(role="assistant", content=""))
     try:
         answer = ask()
