@@ -17,6 +17,7 @@ from ishoj_assistant.store import ChunkStore
 if TYPE_CHECKING:
     from ishoj_assistant.answering.assistant import Assistant
     from ishoj_assistant.retrieval.hybrid import HybridRetriever
+    from ishoj_assistant.retrieval.keyword import KeywordSearcher
 
 
 class AppContext:
@@ -34,15 +35,20 @@ class AppContext:
         return ChunkStore(self.settings, self.embedder)
 
     @cached_property
+    def keyword(self) -> "KeywordSearcher":
+        """The keyword indexes (whole stems and compound n-grams), kept in step with the store."""
+        from ishoj_assistant.retrieval.keyword import KeywordSearcher
+
+        return KeywordSearcher(self.settings, self.store)
+
+    @cached_property
     def retriever(self) -> "HybridRetriever":
         """Hybrid (bm25 + compound n-grams + dense) search over the store."""
         from ishoj_assistant.retrieval.dense import DenseRetriever
         from ishoj_assistant.retrieval.hybrid import HybridRetriever, Signal
-        from ishoj_assistant.retrieval.keyword import KeywordSearcher
         from ishoj_assistant.retrieval.metadata import MetadataBoost
 
-        s = self.settings
-        keyword = KeywordSearcher(s, self.store)
+        s, keyword = self.settings, self.keyword
         signals = [
             Signal("bm25", lambda q, n, f: keyword.search("bm25", q, n, f), s.weight_bm25),
             Signal("ngram", lambda q, n, f: keyword.search("ngram", q, n, f), s.weight_ngram),

@@ -54,6 +54,7 @@ class QueryAnalysis:
     doc_types: frozenset[str] = frozenset()
     comparison: bool = False
     said: str = ""  # what the assistant already answered in this conversation: not news to the user
+    topic: str = ""  # for a follow-up: the earlier question it refers back to
 
     @property
     def is_follow_up(self) -> bool:
@@ -89,10 +90,10 @@ def asked_doc_types(text: str) -> frozenset[str]:
 
 
 def analyse(
-    typed: str, standalone: str | None = None, newest_year: int | None = None, said: str = ""
+    typed: str, standalone: str | None = None, newest_year: int | None = None, said: str = "", topic: str = ""
 ) -> QueryAnalysis:
     """Analyse a question once; ``standalone`` is the follow-up resolved against the conversation,
-    ``said`` the assistant's earlier answers in it."""
+    ``said`` the assistant's earlier answers in it, ``topic`` the earlier question it refers to."""
     text = standalone or typed
     lowered = normalise(typed)
     earlier = asked_years(text, newest_year)
@@ -106,6 +107,7 @@ def analyse(
         doc_types=asked_doc_types(typed) or asked_doc_types(text),
         comparison=len(years) > 1 or any(cue in lowered for cue in _COMPARISON_CUES),
         said=said,
+        topic=topic,
     )
 
 
@@ -119,6 +121,6 @@ def part_analyses(analysis: QueryAnalysis) -> list[QueryAnalysis]:
     if len(texts) < 2:
         return []
     return [
-        analyse(f"{topic}: {text}" if topic else text, analysis.text, said=analysis.said)
+        analyse(f"{topic}: {text}" if topic else text, analysis.text, said=analysis.said, topic=analysis.topic)
         for text in texts
     ]

@@ -44,14 +44,18 @@ def document_text(context: AppContext, doc_id: str) -> str:
 
 
 def assert_cited_verbatim(answer: Answer) -> None:
-    """Every answer line is '<quote> [n]' and the quote stands verbatim in the cited passage."""
+    """Every answer line is '<quote> [n]' (a list item '- <quote> [n]', its own bullet glyph dropped)
+    and the quote stands verbatim in the cited passage."""
     assert answer.citations
     by_n = {c.n: c for c in answer.citations}
     for line in filter(None, answer.text.splitlines()):
         quote, _, marker = line.rpartition(" [")
         citation = by_n[int(marker.rstrip("]"))]
-        assert quote == citation.quote
-        assert quote in citation.context
+        if line.startswith("- "):
+            assert citation.quote.endswith(quote[2:]) and len(citation.quote) - len(quote[2:]) <= 3  # at most "• "
+        else:
+            assert quote == citation.quote
+        assert citation.quote in citation.context
 
 
 def test_numeric_question_gets_the_number_with_a_verbatim_citation(assistant: Assistant, corpus_context: AppContext) -> None:
@@ -235,3 +239,13 @@ def test_question_profile_reads_what_kind_of_answer_is_wanted() -> None:
     assert QuestionProfile.of("Hvornår startede det?").wants_date
     follow_up = QuestionProfile.of("boblberg brugere Er det over målsætningen?", focus="Er det over målsætningen?")
     assert "målsætning" in follow_up.focus and "boblberg" not in follow_up.focus
+
+
+@pytest.mark.parametrize("question", [
+    "Hvor mange pingviner bor der på Antarktis?",
+    "Hvem vandt verdensmesterskabet i fodbold i 1998?",
+    "Hvordan bager man surdejsbrød?",
+])
+def test_a_question_about_something_the_documents_never_mention_declines(assistant: Assistant, question: str) -> None:
+    answer = assistant.answer(question)
+    assert answer.declined and not answer.citations

@@ -49,17 +49,17 @@ def test_context_builds_one_hybrid_retriever(small_context: AppContext) -> None:
 
 def test_inflected_query_is_stemmed_at_query_time(small_context: AppContext) -> None:
     # The document says "sygeplejerskerne"; the singular form only matches after stemming.
-    hits = small_context.retriever.keyword.search("bm25", "Hvor mange sygeplejerske blev ansat?")
+    hits = small_context.keyword.search("bm25", "Hvor mange sygeplejerske blev ansat?")
     assert hits and hits[0].doc_id == "sygepleje"
     assert "sygeplejerske " not in hits[0].text
 
 
 def test_query_of_only_danish_stopwords_finds_nothing_by_keyword(small_context: AppContext) -> None:
-    assert small_context.retriever.keyword.search("bm25", "hvad er det der og som") == []
+    assert small_context.keyword.search("bm25", "hvad er det der og som") == []
 
 
 def test_compound_part_matches_through_ngram_signal(small_context: AppContext) -> None:
-    keyword = small_context.retriever.keyword
+    keyword = small_context.keyword
     query = "Hvor mange borgere med inkontinens har været i forløb?"
     assert all(p.doc_id != "klinik" for p in keyword.search("bm25", "inkontinens"))
     assert keyword.search("ngram", query)[0].doc_id == "klinik"
@@ -69,16 +69,16 @@ def test_compound_part_matches_through_ngram_signal(small_context: AppContext) -
 def test_keyword_index_follows_store_changes_without_restart(small_context: AppContext, tmp_path: Path) -> None:
     retriever = small_context.retriever
     query = "Hvor mange cykelhjelme er der uddelt?"
-    assert all(p.doc_id != "hjelme" for p in retriever.keyword.search("bm25", query))
+    assert all(p.doc_id != "hjelme" for p in small_context.keyword.search("bm25", query))
     new = write_doc(tmp_path / "more", "hjelme.txt", "Der er uddelt 200 cykelhjelme til skolebørn. " + FILLER * 3)
     small_context.indexer().ingest([new], remove_missing=False)
-    assert retriever.keyword.search("bm25", query)[0].doc_id == "hjelme"
+    assert small_context.keyword.search("bm25", query)[0].doc_id == "hjelme"
     assert small_context.store.remove_document("hjelme")
     assert all(p.doc_id != "hjelme" for p in retriever.search(query))
 
 
 def test_keyword_index_is_cached_on_disk_by_generation(small_context: AppContext) -> None:
-    searcher = small_context.retriever.keyword
+    searcher = small_context.keyword
     generation = searcher.snapshot().generation
     files = list(searcher.cache_dir.glob(f"keyword-*-{generation}.pkl"))
     assert len(files) == 1
@@ -139,7 +139,7 @@ def test_top_k_orders_like_a_stable_full_sort() -> None:
 
 
 def test_vectorised_filters_match_the_filter_definition(corpus_context: AppContext) -> None:
-    snapshot = corpus_context.retriever.keyword.snapshot()
+    snapshot = corpus_context.keyword.snapshot()
     for filters in (SearchFilters(year=2019), SearchFilters(doc_type="strategi", year=2023), SearchFilters(doc_id="nope")):
         assert snapshot.mask(filters).tolist() == [filters.matches(c) for c in snapshot.chunks]
 

@@ -80,10 +80,12 @@ class Assistant:
         turns' content words.
         """
         said = " ".join(t["content"] for t in history[-2:] if t.get("role") == "assistant")
+        standalone = standalone_query(question, history)
+        topic = next((t["content"] for t in reversed(history) if t.get("role") == "user"), "") if standalone != question else ""
         condensed = self.condenser(question, history) if self.condenser else None
         if condensed:
-            return analyse(question, condensed, self.newest_year(), said), condensed
-        return analyse(question, standalone_query(question, history), self.newest_year(), said), resolved_question(question, history)
+            return analyse(question, condensed, self.newest_year(), said, topic), condensed
+        return analyse(question, standalone, self.newest_year(), said, topic), resolved_question(question, history)
 
     def retrieve(self, analysis: QueryAnalysis, mode: Mode, filters: SearchFilters | None) -> list[Passage]:
         """Passages for the analysed question; a draft request is searched by its topic words only.

@@ -23,11 +23,14 @@ import numpy as np
 
 from ishoj_assistant.answering.candidates import Candidate, Kind, text_key
 from ishoj_assistant.answering.checker import DECLINE_TEXT
-from ishoj_assistant.answering.scoring import cite, missing_anchor
+from ishoj_assistant.answering.scoring import cite
 from ishoj_assistant.answering.features import FEATURES, effective_years, quotable
 from ishoj_assistant.answering.ranker import Composition
 from ishoj_assistant.models import Answer, Passage
 from ishoj_assistant.query import QueryAnalysis
+
+# A follow-up's unit must stand in a passage covering at least this share of the best passage's topic coverage.
+TOPIC_SHARE = 0.5
 
 
 def compose(
@@ -38,18 +41,24 @@ def compose(
     related: Sequence[Passage] = (),
     matrix: np.ndarray | None = None,
     part_probabilities: Sequence[np.ndarray] = (),
+    anchor_missing: bool = False,
+    unmentioned: float = 0.0,
 ) -> Answer:
     """The answer the ranked units support, or an honest decline.
 
     ``matrix`` holds the units' features (:data:`FEATURES`); the typed-content
     check reads its ``typed_match`` column. ``part_probabilities`` rank the
     units once per part of a question that asks several things; each part
-    first gets its own best unit.
+    first gets its own best unit. ``anchor_missing``: the question's most
+    specific term is in none of the passages; ``unmentioned`` the share of
+    its terms no passage mentions.
     """
     ranked = _ranked_quotable(pool, probabilities)
+    if composition.follow_topic and analysis.topic and matrix is not None:
+        ranked = _on_conversation_topic(ranked, pool, matrix)
     if not ranked or ranked[0][1] < composition.decline_below:
         return _decline(related)
-    if composition.require_anchor and missing_anchor(analysis.text, list({id(c.passage): c.passage for c in pool}.values())):
+    if (composition.require_anchor and anchor_missing) or unmentioned >= composition.max_unmentioned:
         return _decline(related)
     best, best_p = ranked[0]
     chosen: list[Candidate] = []
@@ -143,6 +152,23 @@ def _with_antecedents(chosen: list[Candidate], pool: Sequence[Candidate]) -> lis
                 out.append(previous)
         out.append(candidate)
     return out
+
+
+def _on_conversation_topic(
+    ranked: list[tuple[Candidate, float]], pool: Sequence[Candidate], matrix: np.ndarray
+) -> list[tuple[Candidate, float]]:
+    """A follow-up is answered from passages about what the conversation was about.
+
+    "Hvad kostede det?" after a question about mentors must not quote the
+    cost of something else, however well "kostede" matches: only units whose
+    passage covers the conversation's topic at least half as well as the best
+    passage does stay.
+    """
+    column = FEATURES.index("passage_topic")
+    index = {id(c): i for i, c in enumerate(pool)}
+    topic = {id(c): float(matrix[index[id(c)], column]) for c, _ in ranked}
+    best = max(topic.values(), default=0.0)
+    return [(c, p) for c, p in ranked if topic[id(c)] >= TOPIC_SHARE * best] if best > 0 else ranked
 
 
 def _misses_year(analysis: QueryAnalysis, chosen: Sequence[Candidate]) -> bool:

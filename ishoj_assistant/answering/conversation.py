@@ -48,15 +48,14 @@ def standalone_query(question: str, history: History) -> str:
 def resolved_question(question: str, history: History) -> str | None:
     """How a follow-up was read, for the user to see: the question with the earlier topic it refers to.
 
-    Without a language model nothing is rewritten; the topic is the last
-    user turn's content words, shown in brackets so the user can tell when it
-    was misread. None when the question stands on its own.
+    Without a language model nothing is rewritten; the earlier question it
+    refers to is shown in brackets, so the user can tell when it was misread.
+    None when the question stands on its own.
     """
     if not is_follow_up(question, history):
         return None
-    last_user = next((t["content"] for t in reversed(history) if t.get("role") == "user"), "")
-    topic = " ".join(dict.fromkeys(_content_words(last_user)))
-    return f"{question.strip()} (om: {topic})" if topic else None
+    last_user = next((t["content"].strip() for t in reversed(history) if t.get("role") == "user"), "")
+    return f"{question.strip()} (om: {last_user})" if last_user else None
 
 
 def _content_words(text: str) -> list[str]:

@@ -14,7 +14,7 @@ import numpy as np
 
 from ishoj_assistant.answering.candidates import Candidate, candidates
 from ishoj_assistant.answering.composer import compose
-from ishoj_assistant.answering.scoring import Scorer, passage_vocabulary
+from ishoj_assistant.answering.scoring import Scorer, missing_anchor, passage_vocabulary
 from ishoj_assistant.answering.features import feature_matrix
 from ishoj_assistant.answering.matching import question_terms
 from ishoj_assistant.answering.ranker import UnitRanker
@@ -34,6 +34,8 @@ class PreparedUnits:
     pool: list[Candidate]
     matrix: np.ndarray
     part_matrices: list[np.ndarray]  # one per part of a question that asks several things
+    anchor_missing: bool = False  # the question's most specific term is in none of the passages
+    unmentioned: float = 0.0  # share of the question's terms the passages never mention
 
 
 def prepare_units(
@@ -48,15 +50,21 @@ def prepare_units(
     if not pool or not analysis.profile.terms:
         return PreparedUnits(analysis, passages, pool, np.zeros((len(pool), 0), np.float32), [])
     vocabulary = passage_vocabulary(analysis.text, passages)
+    anchor_missing = missing_anchor(analysis.text, passages, vocabulary) is not None
     query_vector = embedder.embed_query(analysis.text)
 
-    def features_for(part: QueryAnalysis) -> np.ndarray:
-        scorer = Scorer(part.profile, pool, vocabulary, config, rarity)
+    def scorer_for(part: QueryAnalysis) -> Scorer:
+        return Scorer(part.profile, pool, vocabulary, config, rarity, part.topic)
+
+    def features_for(part: QueryAnalysis, scorer: Scorer) -> np.ndarray:
         typed_vector = embedder.embed_query(part.typed) if part.is_follow_up else query_vector
         return feature_matrix(part, pool, scorer, embedder, query_vector, typed_vector)
 
-    parts = [features_for(part) for part in part_analyses(analysis)]
-    return PreparedUnits(analysis, passages, pool, features_for(analysis), parts)
+    whole = scorer_for(analysis)
+    parts = [features_for(part, scorer_for(part)) for part in part_analyses(analysis)]
+    return PreparedUnits(
+        analysis, passages, pool, features_for(analysis, whole), parts, anchor_missing, whole.unmentioned_share()
+    )
 
 
 RarityOf = Callable[[Iterable[str]], dict[str, float]]
@@ -74,7 +82,10 @@ def ranked_answer(prepared: PreparedUnits, ranker: UnitRanker, related_count: in
         return compose(prepared.analysis, [], np.zeros(0), ranker.composition, related)
     probabilities = ranker.probabilities(prepared.matrix)
     per_part = [ranker.probabilities(m) for m in prepared.part_matrices]
-    return compose(prepared.analysis, prepared.pool, probabilities, ranker.composition, related, prepared.matrix, per_part)
+    return compose(
+        prepared.analysis, prepared.pool, probabilities, ranker.composition, related, prepared.matrix, per_part,
+        prepared.anchor_missing, prepared.unmentioned,
+    )
 
 
 class ExtractiveAnswerer:

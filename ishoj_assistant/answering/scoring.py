@@ -77,8 +77,10 @@ class Scorer:
         vocabulary: Vocabulary,
         config: AnswerConfig,
         rarity: Mapping[str, float] | None = None,
+        topic: str = "",
     ):
         self.profile = profile
+        self.topic = frozenset(t.stem for t in question_terms(topic))
         self.pool = pool
         self.config = config
         self._asked = numbers(" ".join(t.word for t in profile.terms))
@@ -114,14 +116,25 @@ class Scorer:
         weights = {t: w for t, w in self.idf.items() if t in focus}
         return sum(weights[t] for t in self._own[id(candidate)] if t in weights) / (sum(weights.values()) or 1.0)
 
+    def unmentioned_share(self) -> float:
+        """Share of the question's terms that no unit, heading or title of the passages mentions.
+
+        "Hvor mange pingviner bor der på Antarktis?" shares no topic word with
+        a municipal archive: whatever sentence ranks highest, it is about
+        something else.
+        """
+        mentioned = frozenset().union(*self._own.values(), *self._context.values(), *self._heading.values())
+        terms = {t.stem for t in self.profile.terms}
+        return len(terms - mentioned) / len(terms) if terms else 1.0
+
     def passage_topic_coverage(self, candidate: Candidate) -> float:
         """Share of the question's topic terms the unit's whole passage (title, section, text) mentions.
 
-        For a follow-up the topic is what the conversation was about (the
-        standalone question's terms the user did not type): "Hvad kostede
-        det?" asks about the mentors of the previous turn, not about any cost.
+        For a follow-up the topic is the earlier question it refers to ("Hvad
+        kostede det?" asks about the mentors of the previous turn, not about
+        any cost); otherwise it is the question itself.
         """
-        topic = {t for t in self.idf if t not in self.profile.focus} or set(self.idf)
+        topic = (self.topic & set(self.idf)) or set(self.idf)
         found = self._passage_terms.setdefault(id(candidate.passage), self._mentions_in(candidate.passage))
         return sum(self.idf[t] for t in topic & found) / (sum(self.idf[t] for t in topic) or 1.0)
 

@@ -44,9 +44,9 @@ EVIDENCE_COVERED = 0.6
 EVIDENCE_PIECE = 0.8
 MIN_PIECE_WORDS = 3
 GRID = [
-    Composition(decline_below=d, add_ratio=r, max_units=m, require_year=y, require_type=t, require_anchor=a)
-    for d, r, m, y, t, a in itertools.product(
-        (0.02, 0.05, 0.1, 0.2, 0.3), (0.4, 0.5, 0.6), (3, 4), (False, True), (False, True), (False, True)
+    Composition(decline_below=d, add_ratio=r, max_units=m, require_year=y, require_type=t, follow_topic=f, max_unmentioned=u)
+    for d, r, m, y, t, f, u in itertools.product(
+        (0.02, 0.05, 0.1), (0.4, 0.6), (3, 4), (False, True), (True,), (False, True), (0.5, 0.66, 1.01)
     )
 ]
 
@@ -63,6 +63,8 @@ class Example:
     labels: np.ndarray
     related: list
     part_matrices: list
+    anchor_missing: bool
+    unmentioned: float
 
     @property
     def group(self) -> str:
@@ -141,7 +143,10 @@ def ranked_answer(example: Example, ranker: UnitRanker) -> Answer:
     """The answer the composer gives for an example under a ranker."""
     probabilities = ranker.probabilities(example.matrix)
     per_part = [ranker.probabilities(m) for m in example.part_matrices]
-    return compose(example.analysis, example.pool, probabilities, ranker.composition, example.related, example.matrix, per_part)
+    return compose(
+        example.analysis, example.pool, probabilities, ranker.composition, example.related, example.matrix, per_part,
+        example.anchor_missing, example.unmentioned,
+    )
 
 
 def score_answers(examples: Sequence[Example], answers: Sequence[Answer]) -> dict[str, float]:
@@ -227,7 +232,8 @@ def collect(items: Sequence[EvalItem], context: "AppContext", corpus: str) -> li
         matrix = prepared.matrix if prepared.matrix.shape[1] else np.zeros((len(prepared.pool), len(FEATURES)), np.float32)
         out.append(Example(
             item, corpus, analysis, prepared.pool, matrix, evidence_labels(prepared.pool, item.evidence),
-            passages[: assistant.config.related], prepared.part_matrices,
+            passages[: assistant.config.related], prepared.part_matrices, prepared.anchor_missing,
+            prepared.unmentioned,
         ))
     return out
 
@@ -267,8 +273,10 @@ def fit_and_report(examples: Sequence[Example]) -> tuple[UnitRanker, str]:
         "Lavet af `ishoj-assistant fit`. Krydsvalideret: rangeringen tilpasses i fem fold, grupperet efter",
         "spørgsmålets kildedokument, så intet holdt-ude spørgsmåls dokument er set under tilpasningen.",
         "Sammensætningen (afvisningstærskel, hvor tæt en ekstra enhed skal ligge på den bedste, antal enheder,",
-        f"krav om år/indholdstype/navngivet indsats) er valgt på de krydsvaliderede svar, for højst {MAX_FALSE_DECLINES:.2f}",
-        f"fejlagtige afvisninger og en median på højst {MAX_MEDIAN_WORDS} ord. Udkast tælles ikke med her.",
+        "krav om år, opfølgninger kun fra samtalens emne, hvor stor en del af spørgsmålets ord der må mangle i",
+        "tekststykkerne; kravet om indholdstype og om spørgsmålets mest specifikke ord er altid slået til) er valgt",
+        f"på de krydsvaliderede svar, for højst {MAX_FALSE_DECLINES:.2f} fejlagtige afvisninger og en median på højst",
+        f"{MAX_MEDIAN_WORDS} ord. Udkast tælles ikke med her.",
         "",
         header,
         "|" + "---|" * (3 + len(_REPORTED)),
