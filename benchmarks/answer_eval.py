@@ -2,7 +2,7 @@
 
 Runs every dev item through the Assistant on an already indexed corpus
 (ISHOJ_DATA_DIR) and prints the answer metrics per question type plus the
-end-to-end latency p50/p95 of a warm second pass.
+end-to-end latency p50/p95 of a warm second pass, answers and drafts apart.
 
     ISHOJ_DATA_DIR=/tmp/ans-data PYTHONPATH=. python benchmarks/answer_eval.py [dev.jsonl] [-v]
 """
@@ -33,7 +33,7 @@ def main(argv: list[str]) -> int:
     items = [json.loads(line) for line in Path(paths[0] if paths else DEFAULT_DEV).read_text().splitlines() if line.strip()]
     assistant = AppContext().assistant
     by_type: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    latencies: list[float] = []
+    latencies: dict[str, list[float]] = defaultdict(list)
     for warm in (False, True):
         for item in items:
             mode = "draft" if item["type"] == "drafting" else "answer"
@@ -46,11 +46,12 @@ def main(argv: list[str]) -> int:
                 if verbose:
                     print(f"--- {item['id']} {item['type']} {answer_metrics(item, answer)}\n{item['question']}\n{answer.text}\n")
             else:
-                latencies.append((time.perf_counter() - started) * 1000)
+                latencies[mode].append((time.perf_counter() - started) * 1000)
     for kind, metrics in sorted(by_type.items()):
         shown = "  ".join(f"{name}={statistics.mean(values):.2f}" for name, values in sorted(metrics.items()))
         print(f"{kind:<13} n={max(len(v) for v in metrics.values()):<3} {shown}")
-    print(f"latens (varm) p50={_percentile(latencies, 0.5):.1f} ms  p95={_percentile(latencies, 0.95):.1f} ms")
+    for mode, values in sorted(latencies.items()):
+        print(f"latens, {mode} (varm, n={len(values)}) p50={_percentile(values, 0.5):.1f} ms  p95={_percentile(values, 0.95):.1f} ms")
     return 0
 
 

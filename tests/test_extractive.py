@@ -101,3 +101,15 @@ def test_a_question_inside_a_document_is_not_a_statement() -> None:
     text = "Hvad bygger idéoplægget på? Idéoplægget bygger på dialogmøder med borgere og frivillige i 2022."
     asked, stated = candidates([passage(text)])
     assert asked.kind is Kind.PROSE and not asked.is_statement and stated.is_statement
+
+
+def test_a_run_in_label_is_the_sentence_s_heading_and_not_part_of_its_quote() -> None:
+    text = "Mål I løbet af året vil 110 borgere blive udredt.\nStatus Fra januar til maj er 43 borgere udredt."
+    units = candidates([passage(text)])
+    assert [(c.kind, c.text) for c in units] == [
+        (Kind.HEADING, "Mål"),
+        (Kind.PROSE, "I løbet af året vil 110 borgere blive udredt."),
+        (Kind.HEADING, "Status"),
+        (Kind.PROSE, "Fra januar til maj er 43 borgere udredt."),
+    ]
+    assert units[3].heading_text == "Status"

@@ -234,6 +234,27 @@ def distinct(chosen: Sequence[Candidate]) -> list[Candidate]:
     return out
 
 
+# A run-in label before a sentence ("Status Fra 1. januar ...", "Mål I løbet af 2019 ...", "Kontinensklinik
+# Der er afsat ..."): one to three words, then a word that only opens a sentence. PDF extraction puts a
+# bold label and its paragraph on one line; the label is the sentence's heading, never part of its quote.
+_SENTENCE_OPENERS = (
+    "Af|Alle|Antallet|Begge|Da|De|Den|Denne|Der|Dermed|Det|Dette|Disse|Efter|En|Endelig|Et|Fra|Her|Hvis|I|Indsatsen|"
+    "Med|Når|Også|Over|På|Samtidig|Siden|Som|Til|Under|Ved|Vi"
+)
+_RUN_IN_LABEL = re.compile(rf"^((?:[A-ZÆØÅ][\w-]*)(?: [\wæøå-]+){{0,2}}) (?=(?:{_SENTENCE_OPENERS}) [\wæøå])")
+
+
+def _spans_with_labels(text: str) -> Iterator[tuple[int, int, bool]]:
+    """Sentence spans, with a run-in label split off as a span of its own (marked True)."""
+    for start, end in sentence_spans(text):
+        label = _RUN_IN_LABEL.match(text[start:end])
+        if label and label.end() < end - start:
+            yield start, start + len(label.group(1)), True
+            yield start + label.end(), end, False
+        else:
+            yield start, end, False
+
+
 def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) -> list[Candidate]:
     text = passage.text
     kinds = line_kinds(text.split("\n"))
@@ -247,9 +268,9 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
     list_id: int | None = None
     rows = []
     previous_line = -1
-    for start, end in sentence_spans(text):
+    for start, end, label in _spans_with_labels(text):
         line = text.count("\n", 0, start)
-        kind = _sentence_kind(kinds[line], first_in_line=previous_line != line, sentence=text[start:end])
+        kind = Kind.HEADING if label else _sentence_kind(kinds[line], first_in_line=previous_line != line, sentence=text[start:end])
         terms = TermSet.of(text[start:end])
         if kind is Kind.HEADING or kind is Kind.LEAD_IN:
             heading = (heading | terms) if heading_open else title | terms
