@@ -112,7 +112,7 @@ def analyse(
 
 
 def part_analyses(analysis: QueryAnalysis) -> list[QueryAnalysis]:
-    """One analysis per part of a question that asks several things ("Hvor mange ..., og hvor mange af dem ...?").
+    """One analysis per part of a question that asks several things ("Hvor mange ..., og hvorfor ...?").
 
     Each part is read like a follow-up: its own words are what it asks, the
     whole question is its context. A question with one part has none.

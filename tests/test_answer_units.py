@@ -66,9 +66,9 @@ def ask(context: AppContext):  # type: ignore[no-untyped-def]
 
 
 def test_a_year_outside_the_documents_declines_and_says_which_year_they_cover(ask) -> None:  # type: ignore[no-untyped-def]
-    answered = ask("Hvor mange borgere deltog i træningsholdet på Egevang i 2019?", [passage(TRAINING)])
+    answered = ask("Hvor mange deltog i træningsholdet på Egevang i 2019?", [passage(TRAINING)])
     assert not answered.declined and "40 borgere" in answered.text
-    moved = ask("Hvor mange borgere deltog i træningsholdet på Egevang i 2031?", [passage(TRAINING)])
+    moved = ask("Hvor mange deltog i træningsholdet på Egevang i 2031?", [passage(TRAINING)])
     assert moved.declined
     assert "2031" in moved.text and "2019" in moved.text
     assert moved.citations and "40 borgere" in moved.citations[0].quote

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -44,17 +45,17 @@ def document_text(context: AppContext, doc_id: str) -> str:
 
 
 def assert_cited_verbatim(answer: Answer) -> None:
-    """Every answer line is '<quote> [n]' (a list item '- <quote> [n]', its own bullet glyph dropped)
-    and the quote stands verbatim in the cited passage."""
+    """Every answer line is '<quote> [n]' (a list item '- <quote> [n]', its own bullet glyph dropped),
+    possibly after the short heading right above it ('<heading>: <quote> [n]'), and the quote stands
+    verbatim in the cited passage."""
     assert answer.citations
     by_n = {c.n: c for c in answer.citations}
     for line in filter(None, answer.text.splitlines()):
         quote, _, marker = line.rpartition(" [")
         citation = by_n[int(marker.rstrip("]"))]
-        if line.startswith("- "):
-            assert citation.quote.endswith(quote[2:]) and len(citation.quote) - len(quote[2:]) <= 3  # at most "• "
-        else:
-            assert quote == citation.quote
+        shown = quote[2:] if line.startswith("- ") else quote
+        forms = {citation.quote, re.sub(r"^\s*[-•o*▪–]\s+", "", citation.quote)}  # a list item's own bullet dropped
+        assert shown in forms or any(shown.endswith(": " + form) for form in forms)  # or after its heading
         assert citation.quote in citation.context
 
 
@@ -122,7 +123,7 @@ def test_a_question_with_its_own_topic_is_not_a_follow_up() -> None:
 
 def test_draft_has_the_requested_sections_citations_and_exports(assistant: Assistant) -> None:
     draft = assistant.answer(
-        "Skriv et udkast med formål og målgruppe til en ansøgning om at videreføre kontinensklinikken",
+        "Lav et udkast til formål og målgruppe, når kontinensklinikken skal fortsætte",
         mode="draft",
     )
     assert draft.mode == "draft" and not draft.declined

@@ -26,7 +26,7 @@ from tests.live_server import live_server
 
 QUESTION = "Hvad er værdighedsmilliarden?"
 BOBLBERG = "Hvor mange i Ishøj bruger Boblberg?"
-BOBLBERG_FOLLOW_UP = "Er det over eller under målsætningen?"
+BOBLBERG_FOLLOW_UP = "Og hvad er målsætningen for det?"
 DRAFT_REQUEST = "Skriv et afsnit om indsatsen for ældre"
 ERROR_KEYS = {"message", "type", "param", "code"}
 

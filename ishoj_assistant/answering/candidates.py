@@ -268,10 +268,12 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
     list_id: int | None = None
     rows = []
     previous_line = -1
+    run_in = ""  # a run-in label names what its sentence is about: its words count as the sentence's own
     for start, end, label in _spans_with_labels(text):
         line = text.count("\n", 0, start)
         kind = Kind.HEADING if label else _sentence_kind(kinds[line], first_in_line=previous_line != line, sentence=text[start:end])
-        terms = TermSet.of(text[start:end])
+        terms = TermSet.of(f"{run_in} {text[start:end]}")
+        run_in = text[start:end] if label else ""
         if kind is Kind.HEADING or kind is Kind.LEAD_IN:
             heading = (heading | terms) if heading_open else title | terms
             line_text = text[start:end].strip()

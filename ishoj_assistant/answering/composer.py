@@ -81,7 +81,7 @@ def compose(
     if composition.require_type and matrix is not None and _misses_type(analysis, pool, chosen, matrix):
         return _decline(related)
     citations = cite(chosen)
-    lines = [_line(unit, c.quote, c.n) for c, unit in zip(citations, chosen)]
+    lines = [_line(unit, c.quote, c.n, _label(unit, pool)) for c, unit in zip(citations, chosen)]
     return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
 
 
@@ -128,14 +128,38 @@ def _items_in_next_chunk(lead: Candidate, pool: Sequence[Candidate]) -> list[Can
     return list(itertools.takewhile(lambda c: c.kind is Kind.ITEM, following))
 
 
+# A heading longer than this is a title or a sentence-like line, not a label to show before a quote.
+_MAX_LABEL_WORDS = 6
 _BULLET = re.compile(r"^\s*[-•o*▪–]\s+")
 
 
-def _line(unit: Candidate, quote: str, n: int) -> str:
-    """One answer line: list items as bullets (their own bullet glyph dropped), sentences as they stand."""
+def _line(unit: Candidate, quote: str, n: int, label: str = "") -> str:
+    """One answer line: list items as bullets (their own bullet glyph dropped), sentences as they stand,
+    after the short heading right above them when there is one ("Velfærdsteknologi: Der er afsat ...")."""
+    lead = f"{label}: " if label else ""
     if unit.kind is Kind.ITEM:
-        return f"- {_BULLET.sub('', quote)} [{n}]"
-    return f"{quote} [{n}]"
+        return f"- {lead}{_BULLET.sub('', quote)} [{n}]"
+    return f"{lead}{quote} [{n}]"
+
+
+def _label(unit: Candidate, pool: Sequence[Candidate]) -> str:
+    """The short heading standing right before a unit, as context for it; "" when there is none.
+
+    "Der er afsat kr. 590.000 i 2019" says nothing without "Velfærdsteknologi"
+    above it. The heading is shown apart from the quote, and only when it
+    directly precedes the unit, so heading and quote still read word for word
+    as in the source.
+    """
+    same = [c for c in pool if c.passage is unit.passage]
+    i = same.index(unit)
+    heading = same[i - 1] if i > 0 else None
+    if heading is None or heading.kind is not Kind.HEADING or unit.kind is Kind.HEADING:
+        return ""
+    between = unit.passage.text[heading.end : unit.start]
+    text = heading.text.strip().rstrip(":")
+    if between.strip() or len(text.split()) > _MAX_LABEL_WORDS or text.lower() in unit.text.lower():
+        return ""
+    return text
 
 
 def _with_antecedents(chosen: list[Candidate], pool: Sequence[Candidate]) -> list[Candidate]:

@@ -121,15 +121,16 @@ class Scorer:
         return sum(weights[t] for t in self._own[id(candidate)] if t in weights) / (sum(weights.values()) or 1.0)
 
     def unmentioned_share(self) -> float:
-        """Share of the question's terms that no unit, heading or title of the passages mentions.
+        """IDF-weighted share of the question's terms that no unit, heading or title of the passages mentions.
 
-        "Hvor mange pingviner bor der på Antarktis?" shares no topic word with
-        a municipal archive: whatever sentence ranks highest, it is about
+        "Hvem er borgmester i Ishøj?" shares only "Ishøj" with the archive, a
+        word nearly every passage holds; the rare word that says what is
+        asked is nowhere. Whatever sentence ranks highest, it is about
         something else.
         """
         mentioned = frozenset().union(*self._own.values(), *self._context.values(), *self._heading.values())
-        terms = {t.stem for t in self.profile.terms}
-        return len(terms - mentioned) / len(terms) if terms else 1.0
+        total = sum(self.idf.values())
+        return sum(w for t, w in self.idf.items() if t not in mentioned) / total if total else 1.0
 
     def passage_topic_coverage(self, candidate: Candidate) -> float:
         """Share of the question's topic terms the unit's whole passage (title, section, text) mentions.
