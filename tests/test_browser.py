@@ -8,7 +8,6 @@ No script from a question runs, and the page contacts no other host.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
