@@ -94,8 +94,8 @@ class DraftAnswerer:
         ranker = self.extractive.ranker
         threshold = ranker.composition.decline_below
         on_topic = self.extractive.prepare(analyse(topic), request.passages)
-        if on_topic.matrix.shape[1] == 0:
-            return declined(related, mode="draft")
+        if on_topic.matrix.shape[1] == 0 or on_topic.unmentioned >= ranker.composition.max_unmentioned:
+            return declined(related, mode="draft")  # the archive does not speak of the request's topic
         topical = ranker.probabilities(on_topic.matrix)
         allowed = {_place(c) for c, p in zip(on_topic.pool, topical) if p >= threshold and quotable(c)}
         used: set[str] = set()
@@ -126,8 +126,9 @@ class DraftAnswerer:
             c = pool[int(i)]
             if len(picked) >= limit or probabilities[i] < threshold:
                 break
-            if _place(c) in allowed and text_key(c) not in used:
-                used.add(text_key(c))
+            key = text_key(c)
+            if _place(c) in allowed and not any(key in seen or seen in key for seen in used):  # no unit twice, whole or in part
+                used.add(key)
                 picked.append(c)
         return sorted(picked, key=lambda c: (c.rank, c.start))
 
