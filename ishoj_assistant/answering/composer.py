@@ -23,9 +23,9 @@ import numpy as np
 
 from ishoj_assistant.answering.candidates import Candidate, Kind, text_key
 from ishoj_assistant.answering.checker import DECLINE_TEXT
-from ishoj_assistant.answering.scoring import cite
 from ishoj_assistant.answering.features import FEATURES, effective_years, quotable
 from ishoj_assistant.answering.ranker import Composition
+from ishoj_assistant.answering.scoring import cite
 from ishoj_assistant.models import Answer, Passage
 from ishoj_assistant.query import QueryAnalysis
 
@@ -150,9 +150,7 @@ def _label(unit: Candidate, pool: Sequence[Candidate]) -> str:
     directly precedes the unit, so heading and quote still read word for word
     as in the source.
     """
-    same = [c for c in pool if c.passage is unit.passage]
-    i = same.index(unit)
-    heading = same[i - 1] if i > 0 else None
+    heading = _previous(unit, pool)
     if heading is None or heading.kind is not Kind.HEADING or unit.kind is Kind.HEADING:
         return ""
     between = unit.passage.text[heading.end : unit.start]
@@ -162,6 +160,19 @@ def _label(unit: Candidate, pool: Sequence[Candidate]) -> str:
     return text
 
 
+def _previous(unit: Candidate, pool: Sequence[Candidate]) -> Candidate | None:
+    """The unit right before this one in its passage, if any."""
+    same = [c for c in pool if c.passage is unit.passage]
+    i = same.index(unit)
+    return same[i - 1] if i > 0 else None
+
+
+def _column(name: str, pool: Sequence[Candidate], matrix: np.ndarray) -> dict[int, float]:
+    """One feature's value per unit (keyed by identity)."""
+    column = FEATURES.index(name)
+    return {id(c): float(matrix[i, column]) for i, c in enumerate(pool)}
+
+
 def _with_antecedents(chosen: list[Candidate], pool: Sequence[Candidate]) -> list[Candidate]:
     """A unit opening with "Dette", "Disse" ... comes right after the sentence it refers back to."""
     out: list[Candidate] = []
@@ -169,9 +180,7 @@ def _with_antecedents(chosen: list[Candidate], pool: Sequence[Candidate]) -> lis
         if candidate in out:
             continue
         if candidate.inherited:
-            same = [c for c in pool if c.passage is candidate.passage]
-            i = same.index(candidate)
-            previous = same[i - 1] if i > 0 else None
+            previous = _previous(candidate, pool)
             if previous is not None and previous not in out and (previous in chosen or quotable(previous)):
                 out.append(previous)
         out.append(candidate)
@@ -188,10 +197,8 @@ def _on_conversation_topic(
     passage covers the conversation's topic at least half as well as the best
     passage does stay.
     """
-    column = FEATURES.index("passage_topic")
-    index = {id(c): i for i, c in enumerate(pool)}
-    topic = {id(c): float(matrix[index[id(c)], column]) for c, _ in ranked}
-    best = max(topic.values(), default=0.0)
+    topic = _column("passage_topic", pool, matrix)
+    best = max((topic[id(c)] for c, _ in ranked), default=0.0)
     return [(c, p) for c, p in ranked if topic[id(c)] >= TOPIC_SHARE * best] if best > 0 else ranked
 
 
@@ -206,9 +213,8 @@ def _misses_type(analysis: QueryAnalysis, pool: Sequence[Candidate], chosen: Seq
     """The question asks for a number, amount, date or reason and no chosen unit holds one."""
     if not any(part.typed for part in analysis.profile.parts):
         return False
-    column = FEATURES.index("typed_match")
-    index = {id(c): i for i, c in enumerate(pool)}
-    return not any(matrix[index[id(c)], column] > 0 for c in chosen)
+    typed = _column("typed_match", pool, matrix)
+    return not any(typed[id(c)] > 0 for c in chosen)
 
 
 def _year_decline(analysis: QueryAnalysis, chosen: Sequence[Candidate], related: Sequence[Passage]) -> Answer:

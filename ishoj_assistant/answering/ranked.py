@@ -12,17 +12,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ishoj_assistant.answering.base import AnswerRequest, stream_whole
 from ishoj_assistant.answering.candidates import Candidate, candidates
 from ishoj_assistant.answering.composer import compose
-from ishoj_assistant.answering.scoring import Scorer, missing_anchor, passage_vocabulary
+from ishoj_assistant.answering.config import AnswerConfig
 from ishoj_assistant.answering.features import feature_matrix
 from ishoj_assistant.answering.matching import question_terms
 from ishoj_assistant.answering.ranker import UnitRanker
+from ishoj_assistant.answering.scoring import Scorer, missing_anchor, passage_vocabulary
 from ishoj_assistant.embedding import Embedder
 from ishoj_assistant.models import Answer, Passage
 from ishoj_assistant.query import QueryAnalysis, part_analyses
-from ishoj_assistant.answering.base import AnswerRequest, stream_whole
-from ishoj_assistant.answering.config import AnswerConfig
 
 
 @dataclass
@@ -52,8 +52,7 @@ def prepare_units(
     vocabulary = passage_vocabulary(analysis.text, passages)
     anchor_missing = missing_anchor(analysis.text, passages, vocabulary) is not None
     query_vector = embedder.embed_query(analysis.text)
-
-    memo: dict = {}  # type: ignore[type-arg]
+    memo: dict = {}  # type: ignore[type-arg]  # compound matches, shared by the parts' scorers
 
     def scorer_for(part: QueryAnalysis) -> Scorer:
         return Scorer(part.profile, pool, vocabulary, config, rarity, part.topic, memo)

@@ -16,21 +16,20 @@ from __future__ import annotations
 import hashlib
 import itertools
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ishoj_assistant.answering.candidates import Candidate
-from ishoj_assistant.answering.composer import compose
 from ishoj_assistant.answering.features import FEATURES, quotable
+from ishoj_assistant.answering.ranked import PreparedUnits, ranked_answer
 from ishoj_assistant.answering.ranker import Composition, UnitRanker
 from ishoj_assistant.danish import words
 from ishoj_assistant.evaluation.answer_metrics import answer_metrics
 from ishoj_assistant.evaluation.dataset import EvalItem
 from ishoj_assistant.models import Answer
-from ishoj_assistant.query import QueryAnalysis
 
 if TYPE_CHECKING:
     from ishoj_assistant.context import AppContext
@@ -53,22 +52,23 @@ GRID = [
 
 @dataclass
 class Example:
-    """One question with its retrieved units, their features and evidence labels."""
+    """One question, its units prepared exactly as the answerer prepares them, and their evidence labels."""
 
     item: EvalItem
     corpus: str
-    analysis: QueryAnalysis
-    pool: list[Candidate]
-    matrix: np.ndarray
+    prepared: PreparedUnits
     labels: np.ndarray
-    related: list
-    part_matrices: list
-    anchor_missing: bool
-    unmentioned: float
+    related_count: int
 
     @property
     def group(self) -> str:
         return document_group(self.item, self.corpus)
+
+    def quotable_rows(self) -> list[int]:
+        """The units the ranker is fitted and judged on: the quotable ones, when the question has features."""
+        if self.prepared.matrix.shape[1] == 0:
+            return []
+        return [i for i, c in enumerate(self.prepared.pool) if quotable(c)]
 
 
 def evidence_labels(pool: Sequence[Candidate], evidence: Sequence[str]) -> np.ndarray:
@@ -88,14 +88,15 @@ def evidence_labels(pool: Sequence[Candidate], evidence: Sequence[str]) -> np.nd
 
 
 def fit_ranker(examples: Sequence[Example], composition: Composition = Composition(), note: str = "") -> UnitRanker:
-    """Logistic regression on the quotable units of the examples (balanced classes, standardised features)."""
+    """Logistic regression on the quotable units of the examples (standardised features)."""
     from sklearn.linear_model import LogisticRegression
 
     rows, labels = [], []
     for ex in examples:
-        keep = [i for i, c in enumerate(ex.pool) if quotable(c)]
-        rows.append(ex.matrix[keep])
-        labels.append(ex.labels[keep])
+        keep = ex.quotable_rows()
+        if keep:
+            rows.append(ex.prepared.matrix[keep])
+            labels.append(ex.labels[keep])
     x = np.concatenate(rows)
     y = np.concatenate(labels)
     mean = x.mean(axis=0)
@@ -136,17 +137,9 @@ def grouped_folds(keys: Sequence[str]) -> list[list[int]]:
     return out
 
 
-AnswerFn = Callable[[Example, UnitRanker], Answer]
-
-
-def ranked_answer(example: Example, ranker: UnitRanker) -> Answer:
-    """The answer the composer gives for an example under a ranker."""
-    probabilities = ranker.probabilities(example.matrix)
-    per_part = [ranker.probabilities(m) for m in example.part_matrices]
-    return compose(
-        example.analysis, example.pool, probabilities, ranker.composition, example.related, example.matrix, per_part,
-        example.anchor_missing, example.unmentioned,
-    )
+def example_answer(example: Example, ranker: UnitRanker) -> Answer:
+    """The answer the service would give for an example under a ranker."""
+    return ranked_answer(example.prepared, ranker, example.related_count)
 
 
 def score_answers(examples: Sequence[Example], answers: Sequence[Answer]) -> dict[str, float]:
@@ -178,10 +171,10 @@ def top1_evidence(examples: Sequence[Example], ranker: UnitRanker) -> float:
     """Share of answerable examples whose highest-ranked quotable unit is evidence."""
     hits = []
     for ex in examples:
-        keep = [i for i, c in enumerate(ex.pool) if quotable(c)]
+        keep = ex.quotable_rows()
         if not ex.item.sources or not keep or not ex.labels.any():
             continue
-        p = ranker.probabilities(ex.matrix[keep])
+        p = ranker.probabilities(ex.prepared.matrix[keep])
         hits.append(float(ex.labels[keep][int(np.argmax(p))]))
     return float(np.mean(hits)) if hits else float("nan")
 
@@ -198,7 +191,7 @@ def cross_validated_answers(examples: Sequence[Example], compositions: Sequence[
         for composition in compositions:
             fold_ranker = ranker.with_composition(composition)
             for i in test:
-                answers[composition][i] = ranked_answer(examples[i], fold_ranker)
+                answers[composition][i] = example_answer(examples[i], fold_ranker)
     return {c: [a for a in answers[c] if a is not None] for c in compositions}, float(np.nanmean(top1))
 
 
@@ -229,12 +222,8 @@ def collect(items: Sequence[EvalItem], context: "AppContext", corpus: str) -> li
         analysis, _ = assistant.analyse(item.question, item.history)
         passages = assistant.retrieve(analysis, "answer", None)
         prepared = assistant.extractive.prepare(analysis, passages)
-        matrix = prepared.matrix if prepared.matrix.shape[1] else np.zeros((len(prepared.pool), len(FEATURES)), np.float32)
-        out.append(Example(
-            item, corpus, analysis, prepared.pool, matrix, evidence_labels(prepared.pool, item.evidence),
-            passages[: assistant.config.related], prepared.part_matrices, prepared.anchor_missing,
-            prepared.unmentioned,
-        ))
+        labels = evidence_labels(prepared.pool, item.evidence)
+        out.append(Example(item, corpus, prepared, labels, assistant.config.related))
     return out
 
 
@@ -255,7 +244,7 @@ def fit_and_report(examples: Sequence[Example]) -> tuple[UnitRanker, str]:
     cv_answers, cv_top1 = cross_validated_answers(examples, [chosen])
     corpora = sorted({ex.corpus for ex in examples})
     ranker = fit_ranker(examples, chosen, note=f"{len(examples)} spørgsmål: {', '.join(corpora)}")
-    in_sample = [ranked_answer(ex, ranker) for ex in examples]
+    in_sample = [example_answer(ex, ranker) for ex in examples]
     rows = []
     for corpus in [*corpora, "alle"]:
         keep = [i for i, ex in enumerate(examples) if corpus in ("alle", ex.corpus)]
