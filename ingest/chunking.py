@@ -11,6 +11,7 @@ A chunk is what a citation points to and what the embedder sees, so:
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from ingest.cleaning import Block, CleanDocument
@@ -64,15 +65,35 @@ def _block_kinds(doc: CleanDocument) -> list[str]:
     return kinds
 
 
+SECTION_SEPARATOR = " › "
+
+
+def _recurring_headings(doc: CleanDocument, kinds: list[str]) -> set[str]:
+    """Headings a document uses more than once ("Mål", "Status", "Økonomi").
+
+    A yearly note repeats the same role headings under every initiative; alone
+    they say nothing about which initiative a passage is on, so they are read
+    as sub-headings of the topic heading before them.
+    """
+    seen: Counter[str] = Counter(
+        doc.block_text(block).casefold() for block, kind in zip(doc.blocks, kinds) if kind == "heading"
+    )
+    return {text for text, count in seen.items() if count > 1}
+
+
 def _units(doc: CleanDocument) -> list[Unit]:
     units: list[Unit] = []
-    section = ""
+    topic = section = ""
     blocks: list[Block] = doc.blocks
     kinds = _block_kinds(doc)
+    recurring = _recurring_headings(doc, kinds)
     for index, (block, kind) in enumerate(zip(blocks, kinds)):
         text = doc.block_text(block)
         if kind == "heading":
-            section = text
+            if text.casefold() in recurring:
+                section = f"{topic}{SECTION_SEPARATOR}{text}" if topic else text
+            else:
+                topic = section = text
             units.append(Unit(block.start, block.end, len(text.split()), section, "heading", glued_to_next=True))
             continue
         spans = [(block.start, block.end)] if kind == "item" else [
@@ -105,11 +126,14 @@ def _groups(units: list[Unit]) -> list[list[Unit]]:
 
 
 def _section_of(units: list[Unit]) -> str:
-    """The section holding most of the chunk's words (its first unit's on a tie)."""
-    weight: dict[str, int] = {}
-    for unit in units:
-        weight[unit.section] = weight.get(unit.section, 0) + unit.words
-    return max(weight, key=lambda name: (weight[name], -units.index(next(u for u in units if u.section == name))))
+    """The section path the chunk's first sentence stands under.
+
+    Headings inside the chunk are in its text already; the one a chunk that
+    begins mid-section lacks is the heading it continues, so that one is what
+    search and citations are told.
+    """
+    body = next((unit for unit in units if unit.kind != "heading"), units[0])
+    return body.section
 
 
 def _overlap(units: list[Unit], budget: int) -> list[Unit]:

@@ -89,11 +89,11 @@ class Settings(BaseSettings):
     )
     compound_ngram: int = Field(4, ge=3, le=8, description="Character n-gram length of the compound signal.")
     weight_bm25: float = Field(0.5, ge=0, description="RRF weight of whole-stem bm25.")
-    weight_ngram: float = Field(1.5, ge=0, description="RRF weight of the compound n-gram bm25.")
-    weight_dense: float = Field(1.0, ge=0, description="RRF weight of dense (e5) search.")
+    weight_ngram: float = Field(1.0, ge=0, description="RRF weight of the compound n-gram bm25.")
+    weight_dense: float = Field(1.5, ge=0, description="RRF weight of dense (e5) search.")
     rrf_k: int = Field(20, ge=1, description="Rank constant of reciprocal rank fusion.")
     boost_year: float = Field(
-        0.01, ge=0, description="Added to a passage's fused score when it speaks of a year the question asks about."
+        0.02, ge=0, description="Added to a passage's fused score when it speaks of a year the question asks about."
     )
     boost_doc_type: float = Field(
         0.0, ge=0, description="Added when its document type is the one the question names (ansøgning, status, strategi)."

@@ -211,6 +211,28 @@ def test_bold_list_items_after_a_lead_in_stay_in_its_chunk() -> None:
     assert not any(c.startswith("Seniorpolitikken") for c in chunks)
 
 
+def test_a_role_heading_a_document_repeats_stands_under_the_topic_heading_before_it() -> None:
+    """A yearly note repeats "Mål" and "Status" under each initiative: a chunk that starts
+    mid-way in one of them is named by the initiative and the role, not by "Status" alone."""
+    from ingest.chunking import SECTION_SEPARATOR, ChunkingConfig, chunk_document
+    from ingest.cleaning import Block, CleanDocument
+
+    parts: list[tuple[str, str]] = []
+    for initiative in ("Klippekort til hjemmeboende ældre", "Kontinensklinikken"):
+        parts += [("heading", initiative), ("heading", "Mål"), ("paragraph", f"Målet for {initiative.lower()} er nået.")]
+        parts += [("heading", "Status"), ("paragraph", " ".join([f"Status for {initiative.lower()} er god."] * 30))]
+    text, blocks = "", []
+    for kind, piece in parts:
+        blocks.append(Block(kind, len(text), len(text) + len(piece), 1))  # type: ignore[arg-type]
+        text += piece + "\n"
+    spans = chunk_document(CleanDocument(text, [0], blocks), ChunkingConfig(min_words=40, max_words=80, overlap_words=10))
+    mid_status = [span for span in spans if text[span.start : span.end].startswith("Status for")]
+    assert len(mid_status) >= 2, "the status paragraphs are longer than a chunk"
+    for span in mid_status:
+        initiative = "Kontinensklinikken" if text.startswith("Status for kontinens", span.start) else "Klippekort til hjemmeboende ældre"
+        assert span.section == f"{initiative}{SECTION_SEPARATOR}Status"
+
+
 def test_running_footers_are_dropped_and_table_rows_stay_apart(tmp_path: Path) -> None:
     """A footer repeated on every page never lands inside a sentence that runs over the page break,
     and each row of a table is its own line rather than one paragraph-long sentence."""
