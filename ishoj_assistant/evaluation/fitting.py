@@ -209,7 +209,8 @@ def objective(metrics: dict[str, float]) -> float:
 
 
 def choose(results: dict[Composition, dict[str, float]]) -> Composition:
-    return max(results, key=lambda c: (objective(results[c]), -c.max_units))
+    """The best composition; on a tie the shorter one, then the one that keeps a follow-up on its topic."""
+    return max(results, key=lambda c: (objective(results[c]), -c.max_units, c.follow_topic))
 
 
 def collect(items: Sequence[EvalItem], context: "AppContext", corpus: str) -> list[Example]:
