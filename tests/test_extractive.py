@@ -97,6 +97,22 @@ def test_a_form_list_with_nothing_ticked_claims_nothing() -> None:
     assert {c.kind for c in candidates([passage(form)])} == {Kind.HEADING, Kind.FORM}
 
 
+def test_a_form_s_numbered_questions_are_form_text() -> None:
+    """What the form asks and offers is not what the applicant answered; the numbered answer headings
+    of a policy ("1. Tidlig opsporing") are not questions and stay what they were."""
+    form = (
+        "3. Beskriv initiativets målgruppe\n"
+        "Målgruppen er hjemmeboende borgere over 65 år, som søger om hjemmehjælp.\n"
+        "4. Hvilke indsatsområder søges der midler til?"
+    )
+    policy = "Politikkens principper:\n1. Tidlig opsporing og udredning\n2. Mennesket før diagnosen"
+    kinds = {c.text.strip(): c.kind for c in candidates([passage(form), passage(policy, index=1)])}
+    assert kinds["3. Beskriv initiativets målgruppe"] is Kind.FORM
+    assert kinds["4. Hvilke indsatsområder søges der midler til?"] is Kind.FORM
+    assert kinds["1. Tidlig opsporing og udredning"] is not Kind.FORM
+    assert kinds["Målgruppen er hjemmeboende borgere over 65 år, som søger om hjemmehjælp."] is Kind.PROSE
+
+
 def test_a_question_inside_a_document_is_not_a_statement() -> None:
     text = "Hvad bygger idéoplægget på? Idéoplægget bygger på dialogmøder med borgere og frivillige i 2022."
     asked, stated = candidates([passage(text)])

@@ -33,6 +33,11 @@ _INLINE_LIST = re.compile(r":\s*[-•o*]\s.*\s[-•o*]\s")
 # The mark of a ticked option in a form ("X Styrke rehabiliteringsindsatsen").
 _TICK = re.compile(r"^\s*[Xx☒☑]\s")
 # A form's prompt before its options ("Vælg en eller flere fra listen", "Sæt kryds ved").
+# A numbered line that asks the applicant something: an imperative of form-filling, or a question.
+_FORM_QUESTION = re.compile(
+    r"^\s*\d{1,2}[.)]\s+(?:(?:beskriv|angiv|redegør|udfyld|oplys|anfør|uddyb|forklar|vedhæft)\b|[^.!]*\?\s*$)",
+    re.IGNORECASE,
+)
 _CHOICE_PROMPT = re.compile(r"\bvælg\b[^.:]*\b(?:listen|følgende)\b|\bsæt (?:et )?kryds\b", re.IGNORECASE)
 # A heading or an unbulleted item is a short line without a closing full stop.
 _SHORT_LINE_WORDS = 15
@@ -211,10 +216,14 @@ def _asks(sentence: str, first: Sequence[str]) -> bool:
 
 
 def _is_form_text(sentence: str, kind: Kind, in_form_list: bool) -> bool:
-    """An option of a form's list that is not ticked, or a prompt to choose ("Vælg en eller flere fra listen.")."""
+    """An option of a form's list that is not ticked, a prompt to choose ("Vælg en eller flere fra listen.")
+    or a form's own question ("4. Beskriv initiativets målgruppe", "2. Hvilke indsatsområder søges der midler til?")."""
     if kind is Kind.ITEM and in_form_list:
         return not _TICK.match(sentence)
-    return kind is Kind.PROSE and bool(_CHOICE_PROMPT.search(sentence)) and len(sentence.split()) <= _SHORT_LINE_WORDS
+    short = len(sentence.split()) <= _SHORT_LINE_WORDS
+    if short and _FORM_QUESTION.match(sentence):
+        return True
+    return kind is Kind.PROSE and bool(_CHOICE_PROMPT.search(sentence)) and short
 
 
 def text_key(candidate: Candidate) -> str:

@@ -21,7 +21,7 @@ from ishoj_assistant.answering.base import AnswerRequest, stream_whole
 from ishoj_assistant.answering.candidates import Candidate, text_key
 from ishoj_assistant.answering.features import quotable
 from ishoj_assistant.answering.ranked import ExtractiveAnswerer
-from ishoj_assistant.answering.scoring import cite, declined, missing_anchor
+from ishoj_assistant.answering.scoring import cite, declined
 from ishoj_assistant.danish import content_terms, normalise
 from ishoj_assistant.models import Answer
 from ishoj_assistant.query import analyse
@@ -89,7 +89,7 @@ class DraftAnswerer:
         related = request.passages[: self.extractive.config.related]
         text = request.analysis.typed
         topic = topic_query(text)
-        if not request.passages or not topic or missing_anchor(topic, request.passages):
+        if not request.passages or not topic:
             return declined(related, mode="draft")
         ranker = self.extractive.ranker
         threshold = ranker.composition.decline_below
