@@ -94,6 +94,20 @@ def test_headings_form_prompts_and_unticked_options_are_never_quoted(ask) -> Non
     assert not quoted & {"Ansøgte midler til træning af ældre", "Styrke genoptræningsindsatsen", "Vælg en eller flere fra listen."}
 
 
+def test_reference_lines_and_footnotes_are_never_quoted() -> None:
+    notes = (
+        "Udgifterne til botilbud er steget med 12 % siden 2019.\n"
+        "Kilde: Danmarks Statistik, 2022\n"
+        ") Autismeforeningen: ”Viden og fakta om autisme i Danmark” **) Delrapport 1 – foreløbige anbefalinger "
+        "til en bæredygtig faglig og økonomisk udvikling af socialområdet (2023)\n"
+        "Det er en stor udfordring for kommunen."
+    )
+    units = {c.text.strip(): c for c in candidates([passage(notes)])}
+    assert quotable(units["Udgifterne til botilbud er steget med 12 % siden 2019."])
+    footnotes = [c for text, c in units.items() if "Delrapport" in text or text.startswith("Kilde")]
+    assert footnotes and not any(quotable(c) for c in footnotes)
+
+
 def test_an_unrelated_passage_does_not_change_the_answer(ask) -> None:  # type: ignore[no-untyped-def]
     question = "Hvor mange unge havde en mentor i 2022?"
     alone = ask(question, [passage(MENTORS, "ungeindsats", year=2022)])

@@ -55,8 +55,10 @@ FEATURES: tuple[str, ...] = (
 )
 
 _YEAR = re.compile(r"\b(?:19[89]\d|20\d\d)\b")
-# Reference lines and page furniture: "Kilde: ...", "Side 3 af 8", a bare link.
-_FURNITURE = re.compile(r"^\s*(?:kilde|kilder|note|fodnote|side \d+|www\.|https?:)|\bside \d+ af \d+\b", re.IGNORECASE)
+# Reference lines and page furniture: "Kilde: ...", "Side 3 af 8", a bare link, a footnote ("**) Delrapport ...").
+_FURNITURE = re.compile(
+    r"^\s*(?:kilde|kilder|note|fodnote|side \d+|www\.|https?:|\))|\bside \d+ af \d+\b|\*+\)", re.IGNORECASE
+)
 _LETTER = re.compile(r"[^\W\d_]")
 # A unit shorter than this, without a number, says too little to stand alone.
 _MIN_WORDS = 4
