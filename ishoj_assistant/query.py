@@ -21,7 +21,12 @@ _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 # "fra 2019 til 2021", "2019-2021", "i perioden 2019–2021": every year in between is asked.
 _PERIOD = re.compile(r"\b(19[89]\d|20\d\d)\s*(?:-|–|til|og)\s*(19[89]\d|20\d\d)\b")
 # Relative years, resolved against the newest year the archive holds.
-_RELATIVE_YEARS = {"sidste år": -1, "sidste år,": -1, "forrige år": -1, "i fjor": -1, "i år": 0, "dette år": 0}
+# Whole phrases only: "i de sidste år" (recent years) and "i året" are not "sidste år" and "i år".
+_RELATIVE_YEARS = (
+    (re.compile(r"(?<!\bde )\b(?:sidste|forrige) år\b"), -1),
+    (re.compile(r"\bi fjor\b"), -1),
+    (re.compile(r"\b(?:i|dette) år\b"), 0),
+)
 # A follow-up's "året efter" is the year after the one the conversation was about.
 _YEAR_SHIFTS = {"året efter": 1, "det følgende år": 1, "året derpå": 1, "året før": -1, "året inden": -1, "året forinden": -1}
 # Words that name a kind of document: the first stem decides the document type asked about.
@@ -74,7 +79,7 @@ def asked_years(text: str, newest_year: int | None = None) -> frozenset[int]:
             years.update(range(low, high + 1))
     lowered = normalise(text)
     if newest_year:
-        years.update(newest_year + shift for phrase, shift in _RELATIVE_YEARS.items() if phrase in lowered)
+        years.update(newest_year + shift for phrase, shift in _RELATIVE_YEARS if phrase.search(lowered))
     return frozenset(years)
 
 
@@ -96,7 +101,9 @@ def analyse(
     ``said`` the assistant's earlier answers in it, ``topic`` the earlier question it refers to."""
     text = standalone or typed
     lowered = normalise(typed)
-    earlier = asked_years(text, newest_year)
+    # A follow-up carries the years of the conversation, read from its raw turns: the search text
+    # has lost its small words, and "i de sidste år" without them reads as "sidste år".
+    earlier = asked_years(f"{topic}\n{said}" if topic else text, newest_year)
     shifted = {y + shift for phrase, shift in _YEAR_SHIFTS.items() if phrase in lowered for y in earlier}
     years = asked_years(typed, newest_year) or frozenset(shifted) or earlier
     return QueryAnalysis(

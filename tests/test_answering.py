@@ -121,6 +121,22 @@ def test_a_question_with_its_own_topic_is_not_a_follow_up() -> None:
     assert standalone_query("Og hvad med det?", []) == "Og hvad med det?"
 
 
+def test_relative_years_are_whole_phrases(assistant: Assistant) -> None:
+    """"i de sidste år" (recent years) in an answer once turned the next follow-up into a question about last year."""
+    from ishoj_assistant.query import asked_years
+
+    assert asked_years("Hvor mange deltog sidste år?", 2023) == {2022}
+    assert asked_years("Hvad er planen for i år?", 2023) == {2023}
+    assert not asked_years("en tryg tilværelse i de sidste år", 2023)
+    assert not asked_years("borgere, der i årets løb flyttede", 2023)
+    history = [
+        {"role": "user", "content": "Hvad er målsætningerne for et værdigt liv?"},
+        {"role": "assistant", "content": "Borgerne har en meningsfuld og tryg tilværelse i de sidste år. [1]"},
+    ]
+    analysis, _ = assistant.analyse("Og hvad står der om sammenhæng?", history)
+    assert analysis.is_follow_up and not analysis.years
+
+
 def test_draft_has_the_requested_sections_citations_and_exports(assistant: Assistant) -> None:
     draft = assistant.answer(
         "Lav et udkast til formål og målgruppe, når kontinensklinikken skal fortsætte",
