@@ -32,12 +32,12 @@ _BULLET = re.compile(r"^\s*(?:[-•o*▪–]\s|\d{1,2}[.)]\s|[Xx☒☑]\s)")
 _INLINE_LIST = re.compile(r":\s*[-•o*]\s.*\s[-•o*]\s")
 # The mark of a ticked option in a form ("X Styrke rehabiliteringsindsatsen").
 _TICK = re.compile(r"^\s*[Xx☒☑]\s")
-# A form's prompt before its options ("Vælg en eller flere fra listen", "Sæt kryds ved").
 # A numbered line that asks the applicant something: an imperative of form-filling, or a question.
 _FORM_QUESTION = re.compile(
     r"^\s*\d{1,2}[.)]\s+(?:(?:beskriv|angiv|redegør|udfyld|oplys|anfør|uddyb|forklar|vedhæft)\b|[^.!]*\?\s*$)",
     re.IGNORECASE,
 )
+# A form's prompt before its options ("Vælg en eller flere fra listen", "Sæt kryds ved").
 _CHOICE_PROMPT = re.compile(r"\bvælg\b[^.:]*\b(?:listen|følgende)\b|\bsæt (?:et )?kryds\b", re.IGNORECASE)
 # A heading or an unbulleted item is a short line without a closing full stop.
 _SHORT_LINE_WORDS = 15
