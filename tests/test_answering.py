@@ -162,6 +162,13 @@ def test_draft_has_the_requested_sections_citations_and_exports(assistant: Assis
     assert all(style != "List Number" for style, _ in paragraphs)
 
 
+def test_an_amount_from_a_passage_on_another_topic_does_not_answer_what_something_cost(assistant: Assistant) -> None:
+    """The notes describe the swimming pool's activities but give no price; the yearly fee for administering
+    another project, from a passage that never mentions the pool, is not its price."""
+    answer = assistant.answer("Hvad kostede den nye svømmehal i Ishøj?")
+    assert "60.000" not in answer.text
+
+
 def test_an_off_topic_draft_request_declines(assistant: Assistant) -> None:
     draft = assistant.answer("Skriv et udkast til en ansøgning om droner, der leverer varer til rumstationen", mode="draft")
     assert draft.declined and draft.mode == "draft" and not draft.citations

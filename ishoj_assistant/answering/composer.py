@@ -210,11 +210,19 @@ def _misses_year(analysis: QueryAnalysis, chosen: Sequence[Candidate]) -> bool:
 
 
 def _misses_type(analysis: QueryAnalysis, pool: Sequence[Candidate], chosen: Sequence[Candidate], matrix: np.ndarray) -> bool:
-    """The question asks for a number, amount, date or reason and no chosen unit holds one."""
+    """The question asks for a number, amount, date or reason and no chosen unit on its topic holds one.
+
+    An amount quoted beside the sentences about what was asked, from a
+    passage about something else, does not answer what that thing cost: the
+    unit holding it must stand in a passage that covers the question's topic
+    at least ``TOPIC_SHARE`` as well as the best chosen passage does.
+    """
     if not any(part.typed for part in analysis.profile.parts):
         return False
     typed = _column("typed_match", pool, matrix)
-    return not any(typed[id(c)] > 0 for c in chosen)
+    topic = _column("passage_topic", pool, matrix)
+    best_topic = max((topic[id(c)] for c in chosen), default=0.0)
+    return not any(typed[id(c)] > 0 and topic[id(c)] >= TOPIC_SHARE * best_topic for c in chosen)
 
 
 def _year_decline(analysis: QueryAnalysis, chosen: Sequence[Candidate], related: Sequence[Passage]) -> Answer:
