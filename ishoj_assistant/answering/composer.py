@@ -197,9 +197,15 @@ def _on_conversation_topic(
     passage covers the conversation's topic at least half as well as the best
     passage does stay.
     """
+    kept = {id(c) for c in _on_topic([c for c, _ in ranked], pool, matrix)}
+    return [(c, p) for c, p in ranked if id(c) in kept]
+
+
+def _on_topic(units: Sequence[Candidate], pool: Sequence[Candidate], matrix: np.ndarray) -> list[Candidate]:
+    """The units whose passage covers the question's topic at least ``TOPIC_SHARE`` as well as the best of them."""
     topic = _column("passage_topic", pool, matrix)
-    best = max((topic[id(c)] for c, _ in ranked), default=0.0)
-    return [(c, p) for c, p in ranked if topic[id(c)] >= TOPIC_SHARE * best] if best > 0 else ranked
+    best = max((topic[id(c)] for c in units), default=0.0)
+    return [c for c in units if topic[id(c)] >= TOPIC_SHARE * best]
 
 
 def _misses_year(analysis: QueryAnalysis, chosen: Sequence[Candidate]) -> bool:
@@ -220,9 +226,7 @@ def _misses_type(analysis: QueryAnalysis, pool: Sequence[Candidate], chosen: Seq
     if not any(part.typed for part in analysis.profile.parts):
         return False
     typed = _column("typed_match", pool, matrix)
-    topic = _column("passage_topic", pool, matrix)
-    best_topic = max((topic[id(c)] for c in chosen), default=0.0)
-    return not any(typed[id(c)] > 0 and topic[id(c)] >= TOPIC_SHARE * best_topic for c in chosen)
+    return not any(typed[id(c)] > 0 for c in _on_topic(chosen, pool, matrix))
 
 
 def _year_decline(analysis: QueryAnalysis, chosen: Sequence[Candidate], related: Sequence[Passage]) -> Answer:
