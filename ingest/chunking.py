@@ -44,6 +44,7 @@ class ChunkSpan:
     section: str
     page_start: int
     page_end: int
+    headings: tuple[tuple[int, int], ...] = ()  # the layout's heading lines inside the chunk (document offsets)
 
 
 def _block_kinds(doc: CleanDocument) -> list[str]:
@@ -198,5 +199,6 @@ def _span(doc: CleanDocument, units: list[Unit]) -> ChunkSpan:
             section=_section_of(units),
             page_start=doc.page_at(units[0].start),
             page_end=doc.page_at(units[-1].end - 1),
+            headings=tuple((unit.start, unit.end) for unit in units if unit.kind == "heading"),
         )
     )

@@ -27,13 +27,13 @@ from ingest.metadata import DocumentMetadata, doc_id_for, infer_metadata
 from ingest.privacy import mask_name
 from ishoj_assistant.answering.features import unit_texts
 from ishoj_assistant.embedding import Embedder
-from ishoj_assistant.models import Chunk, DocumentInfo
+from ishoj_assistant.models import Chunk, DocumentInfo, heading_lines
 from ishoj_assistant.settings import Settings
 from ishoj_assistant.store import ChunkStore
 
 # Bump when cleaning or chunking changes in a way that should re-chunk every
 # document; it is part of each document version.
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 
 logger = logging.getLogger(__name__)
 
@@ -259,12 +259,13 @@ class Indexer:
     def _chunks(self, path: Path, version: str, meta: DocumentMetadata, clean: CleanDocument) -> list[Chunk]:
         chunks = []
         for index, span in enumerate(chunk_document(clean, self.chunking)):
+            text = clean.text[span.start : span.end]
             chunks.append(
                 Chunk(
                     chunk_id=f"{meta.doc_id}:{version}:{index:04d}",
                     doc_id=meta.doc_id,
                     doc_version=version,
-                    text=clean.text[span.start : span.end],
+                    text=text,
                     file=mask_name(path.name),
                     title=meta.title,
                     doc_type=meta.doc_type,
@@ -275,6 +276,7 @@ class Indexer:
                     char_start=span.start - clean.page_offsets[span.page_start - 1],
                     char_end=span.end - clean.page_offsets[span.page_end - 1],
                     chunk_index=index,
+                    heading_lines=heading_lines(text, [(s - span.start, e - span.start) for s, e in span.headings]),
                 )
             )
         return chunks

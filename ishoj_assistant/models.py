@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from collections.abc import Sequence
 from typing import Any, Literal
 
 
@@ -57,6 +58,13 @@ class Chunk:
     char_start: int
     char_end: int
     chunk_index: int
+    # Lines of ``text`` the document's layout sets as headings (bold or large type), as "0,4": the
+    # answer layer cannot see type, and a title block of short lines otherwise reads as a list.
+    heading_lines: str = ""
+
+    @property
+    def heading_line_numbers(self) -> frozenset[int]:
+        return frozenset(int(n) for n in self.heading_lines.split(",") if n)
 
     def context_text(self) -> str:
         """What search sees of a chunk, keyword and dense alike: title, year and section, then the text.
@@ -83,6 +91,12 @@ class Chunk:
         fields = {k: meta[k] for k in cls.__dataclass_fields__ if k in meta}
         fields["year"] = int(meta.get("year") or 0) or None
         return cls(chunk_id=chunk_id, text=text, **{k: v for k, v in fields.items() if k not in ("chunk_id", "text")})
+
+
+def heading_lines(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The numbers of the lines of ``text`` that the character spans cover, as stored on a chunk."""
+    lines = sorted({n for start, end in spans for n in range(text.count("\n", 0, start), text.count("\n", 0, end) + 1)})
+    return ",".join(str(n) for n in lines)
 
 
 @dataclass(frozen=True)

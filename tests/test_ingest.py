@@ -250,3 +250,39 @@ def test_running_footers_are_dropped_and_table_rows_stay_apart(tmp_path: Path) -
     assert "i løbet af året, og ordningen fortsætter næste år." in clean.text
     lines = clean.text.splitlines()
     assert "Borgere i forløb 19 58" in lines and "Andel selvhjulpne 63 % 65 %" in lines
+
+
+def test_the_layout_s_headings_reach_the_answer_layer_as_headings(small_settings: Settings, tmp_path: Path) -> None:
+    """A title block of short bold lines reads like a plain list and a numbered agenda item like a
+    list item; the chunk keeps which lines the layout set as headings, so neither is ever quoted."""
+    from ishoj_assistant.answering.candidates import Kind, candidates
+    from ishoj_assistant.answering.features import quotable
+    from ishoj_assistant.models import Passage
+
+    title_block = ("Testrup Kommune", "Center for Omsorg", "Status på klubtilbud 2024")
+    pdf = make_pdf(
+        tmp_path / "docs" / "status-klubtilbud-2024.pdf",
+        [[
+            *(Heading(line) for line in title_block),
+            Paragraph("Notatet giver udvalget en status på kommunens klubtilbud til ældre borgere i 2024."),
+            Heading("7. Tilsyn på plejecentrene 2024"),
+            Paragraph("Plejecentret Lyngly fik vurderingen 4 ved det uanmeldte tilsyn i 2024."),
+        ]],
+    )
+    context, _ = ingest(small_settings, pdf)
+    chunks = list(context.store.iter_chunks())
+    assert any(chunk.heading_line_numbers for chunk in chunks)
+    units = [unit for chunk in chunks for unit in candidates([Passage(chunk, 1.0)])]
+    headings = {unit.text.strip() for unit in units if unit.kind is Kind.HEADING}
+    assert {*title_block, "7. Tilsyn på plejecentrene 2024"} <= headings
+    quoted = {unit.text.strip() for unit in units if quotable(unit)}
+    assert "Plejecentret Lyngly fik vurderingen 4 ved det uanmeldte tilsyn i 2024." in quoted
+    assert not quoted & headings
+
+
+def test_a_form_s_options_stay_options_though_the_form_sets_them_in_bold() -> None:
+    """Layout headings do not turn a form's ticked option into a heading: "which were ticked" needs it."""
+    from ishoj_assistant.answering.candidates import Kind, line_kinds
+
+    lines = ["Vælg indsatsområde", "X Styrke rehabiliteringsindsatsen", "Styrke genoptræningsindsatsen", "Andet"]
+    assert line_kinds(lines, frozenset(range(len(lines))))[1:] == [Kind.ITEM, Kind.ITEM, Kind.ITEM]

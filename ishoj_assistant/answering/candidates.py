@@ -106,21 +106,26 @@ class Candidate:
         return self.kind is Kind.ITEM or bool(_INLINE_LIST.search(self.text))
 
 
-def line_kinds(lines: Sequence[str]) -> list[Kind | None]:
+def line_kinds(lines: Sequence[str], headings: frozenset[int] = frozenset()) -> list[Kind | None]:
     """The kind of each line (None for blank lines).
 
-    A short line without a full stop is a list item when it continues a
-    lead-in's list, stands in a run of three or more such lines
-    ("Seniorpolitikken / Sundhedspolitikken / ...") or next to a form's
-    ticked option; otherwise a heading.
+    ``headings`` are the lines the document's layout sets as headings (read at
+    ingest); they stay headings, except a form's options, which a form may set
+    in bold too. Any other short line without a full stop is a list item when
+    it continues a lead-in's list, stands in a run of three or more such lines
+    ("Seniorpolitikken / Sundhedspolitikken / ...") or next to a form's ticked
+    option; otherwise a heading.
     """
     shapes = [_shape(line) for line in lines]
+    headings = headings - _form_options(lines, shapes)
+    # A layout heading ends a run of short lines: the title block above it is no list.
+    run_shapes = [Kind.PROSE if i in headings and shape else shape for i, shape in enumerate(shapes)]
     kinds: list[Kind | None] = []
     previous: Kind | None = None
     for i, shape in enumerate(shapes):
-        kind = shape
-        if shape is Kind.HEADING:
-            run = _short_run(shapes, i)
+        kind = Kind.HEADING if i in headings and shape else shape
+        if run_shapes[i] is Kind.HEADING:
+            run = _short_run(run_shapes, i)
             if (
                 previous is Kind.LEAD_IN
                 or run >= _MIN_PLAIN_LIST
@@ -147,6 +152,22 @@ def _shape(line: str) -> Kind | None:
     return Kind.PROSE
 
 
+def _form_options(lines: Sequence[str], shapes: Sequence[Kind | None]) -> frozenset[int]:
+    """The lines of every run of short lines (blank lines skipped) holding a ticked option: a form's options."""
+    options: set[int] = set()
+    run: list[int] = []
+    for i, shape in enumerate([*shapes, Kind.PROSE]):
+        if shape is None:
+            continue
+        if i < len(lines) and (shape is Kind.HEADING or _TICK.match(lines[i])):
+            run.append(i)
+            continue
+        if any(_TICK.match(lines[j]) for j in run):
+            options.update(run)
+        run = []
+    return frozenset(options)
+
+
 def _next_to_tick(lines: Sequence[str], i: int) -> bool:
     """Another option of a form: right above a ticked option, or between one and the next short line."""
     before = next((line for line in reversed(lines[:i]) if line.strip()), "")
@@ -167,7 +188,12 @@ def _short_run(shapes: Sequence[Kind | None], i: int) -> int:
 
 
 def _sentence_kind(line_kind: Kind | None, first_in_line: bool, sentence: str) -> Kind:
-    """A line's kind belongs to one of its sentences: a bullet to the first, a lead-in to the one ending in ":"."""
+    """A line's kind belongs to one of its sentences: a bullet to the first, a lead-in to the one ending in ":".
+
+    A heading line stays a heading even when numbered ("7. Uanmeldte tilsyn på plejecentrene 2021").
+    """
+    if line_kind is Kind.HEADING:
+        return Kind.HEADING
     if _BULLET.match(sentence):
         return Kind.ITEM
     if line_kind is Kind.ITEM and not first_in_line:
@@ -266,7 +292,7 @@ def _spans_with_labels(text: str) -> Iterator[tuple[int, int, bool]]:
 
 def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) -> list[Candidate]:
     text = passage.text
-    kinds = line_kinds(text.split("\n"))
+    kinds = line_kinds(text.split("\n"), passage.chunk.heading_line_numbers)
     # The document title governs every sentence, and its section heading until the passage
     # shows one of its own: "planen for 2019" is answered from the 2019 status note
     # without repeating the year.
