@@ -145,6 +145,17 @@ def test_a_follow_up_carries_the_previous_turn_s_topic(ask) -> None:  # type: ig
     assert "1,9 mio" in answer.text and "35.000" not in answer.text
 
 
+def test_a_follow_up_that_names_its_own_subject_is_answered_about_it(ask) -> None:  # type: ignore[no-untyped-def]
+    """"Og X – ...?" moves the conversation to X; it keeps the earlier turn only as context."""
+    passages = [passage(MENTORS, "ungeindsats", year=2022), passage(CAFE, "paaroerende", year=2022)]
+    history = [
+        {"role": "user", "content": "Hvor mange unge havde en mentor i 2022?"},
+        {"role": "assistant", "content": "I 2022 havde 54 unge en mentor [1]"},
+    ]
+    answer = ask("Og pårørendecaféen – hvor mange deltog i gennemsnit?", passages, history)
+    assert "11 pårørende" in answer.text.splitlines()[0]
+
+
 def test_a_question_that_stands_alone_has_no_resolved_question(ask) -> None:  # type: ignore[no-untyped-def]
     answer = ask("Hvor mange unge havde en mentor i 2022?", [passage(MENTORS, "ungeindsats", year=2022)])
     assert answer.resolved_question is None

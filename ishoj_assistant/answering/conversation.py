@@ -31,8 +31,12 @@ def is_follow_up(question: str, history: History) -> bool:
     own_terms = content_terms(question)
     if lowered.startswith(_CONTINUATIONS) or not own_terms:
         return True
-    points_back = any(w in _ANAPHORA for w in words(question))
-    return points_back and len(own_terms) <= _SHORT_CONTENT
+    return points_back(question) and len(own_terms) <= _SHORT_CONTENT
+
+
+def points_back(question: str) -> bool:
+    """Whether the question refers to something named earlier ("det", "den", "dem" ...)."""
+    return any(w in _ANAPHORA for w in words(question))
 
 
 def standalone_query(question: str, history: History) -> str:
