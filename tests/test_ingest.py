@@ -266,7 +266,7 @@ def test_the_layout_s_headings_reach_the_answer_layer_as_headings(small_settings
             *(Heading(line) for line in title_block),
             Paragraph("Notatet giver udvalget en status på kommunens klubtilbud til ældre borgere i 2024."),
             Heading("7. Tilsyn på plejecentrene 2024"),
-            Paragraph("Plejecentret Lyngly fik vurderingen 4 ved det uanmeldte tilsyn i 2024."),
+            Paragraph("Plejecentret Lyngly fik karakteren 4, da tilsynet kom på besøg i 2024."),
         ]],
     )
     context, _ = ingest(small_settings, pdf)
@@ -276,7 +276,7 @@ def test_the_layout_s_headings_reach_the_answer_layer_as_headings(small_settings
     headings = {unit.text.strip() for unit in units if unit.kind is Kind.HEADING}
     assert {*title_block, "7. Tilsyn på plejecentrene 2024"} <= headings
     quoted = {unit.text.strip() for unit in units if quotable(unit)}
-    assert "Plejecentret Lyngly fik vurderingen 4 ved det uanmeldte tilsyn i 2024." in quoted
+    assert "Plejecentret Lyngly fik karakteren 4, da tilsynet kom på besøg i 2024." in quoted
     assert not quoted & headings
 
 
