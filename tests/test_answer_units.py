@@ -156,6 +156,15 @@ def test_a_follow_up_that_names_its_own_subject_is_answered_about_it(ask) -> Non
     assert "11 pårørende" in answer.text.splitlines()[0]
 
 
+def test_a_sentence_is_quoted_once_though_another_chunk_glues_a_heading_to_it(ask) -> None:  # type: ignore[no-untyped-def]
+    glued = "Træningsholdet på Egevang i 2019 deltog 40 borgere i træningsholdet på Egevang. Holdet er populært."
+    answer = ask(
+        "Hvor mange borgere deltog i træningsholdet på Egevang i 2019?",
+        [passage(TRAINING), passage(glued, "notat-2019-b", index=1)],
+    )
+    assert answer.text.count("40 borgere") == 1
+
+
 def test_a_question_that_stands_alone_has_no_resolved_question(ask) -> None:  # type: ignore[no-untyped-def]
     answer = ask("Hvor mange unge havde en mentor i 2022?", [passage(MENTORS, "ungeindsats", year=2022)])
     assert answer.resolved_question is None

@@ -86,7 +86,12 @@ def compose(
 
 
 def _ranked_quotable(pool: Sequence[Candidate], probabilities: np.ndarray) -> list[tuple[Candidate, float]]:
-    """Quotable units by probability, each sentence once (overlapping chunks repeat it)."""
+    """Quotable units by probability, each sentence once.
+
+    Overlapping chunks repeat a sentence, and PDF extraction may glue a
+    heading to it in one chunk and not in the other; the better-ranked copy
+    stands for both.
+    """
     best: dict[str, tuple[Candidate, float]] = {}
     for candidate, p in zip(pool, probabilities):
         if not quotable(candidate):
@@ -94,7 +99,21 @@ def _ranked_quotable(pool: Sequence[Candidate], probabilities: np.ndarray) -> li
         key = text_key(candidate)
         if key not in best or p > best[key][1]:
             best[key] = (candidate, float(p))
-    return sorted(best.values(), key=lambda pair: -pair[1])
+    kept: list[tuple[str, Candidate, float]] = []
+    for key, (candidate, p) in sorted(best.items(), key=lambda item: -item[1][1]):
+        if not any(_same_sentence(key, other) for other, *_ in kept):
+            kept.append((key, candidate, p))
+    return [(candidate, p) for _, candidate, p in kept]
+
+
+# A sentence this long inside another unit is that unit's sentence, not a phrase they share.
+_MIN_CONTAINED_WORDS = 8
+
+
+def _same_sentence(key: str, other: str) -> bool:
+    """One unit's words hold the other's whole sentence (of at least ``_MIN_CONTAINED_WORDS`` words)."""
+    shorter, longer = sorted((key, other), key=len)
+    return shorter.count(" ") + 1 >= _MIN_CONTAINED_WORDS and f" {shorter} " in f" {longer} "
 
 
 def _with_list(unit: Candidate, pool: Sequence[Candidate], analysis: QueryAnalysis, composition: Composition) -> list[Candidate]:
