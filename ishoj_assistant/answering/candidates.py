@@ -47,6 +47,8 @@ _MIN_PLAIN_LIST = 3
 _QUESTION_OPENERS = frozenset({"hvad", "hvilke", "hvilken", "hvilket", "hvor", "hvordan", "hvornår", "hvorfor", "hvem"})
 # A sentence opening with one of these continues its predecessor's topic.
 _BACK_REFERENCES = frozenset({"dette", "det", "denne", "disse", "årsagen", "heraf", "her", "de"})
+# "Det foreslås, at ...", "Det forventes ...": a formal subject before a passive verb refers to nothing.
+_FORMAL_SUBJECT = re.compile(r"^\s*det\s+(?!skyldes\b)\w+(?:es|ås)\b", re.IGNORECASE)  # "Det skyldes" does refer back
 
 
 class Kind(Enum):
@@ -332,7 +334,8 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
             kind = Kind.FORM
         previous = rows[i - 1][3] if i > 0 else EMPTY
         first = words(sentence)[:1]
-        inherited = previous if first and first[0] in _BACK_REFERENCES else EMPTY
+        refers_back = bool(first) and first[0] in _BACK_REFERENCES and not _FORMAL_SUBJECT.match(sentence)
+        inherited = previous if refers_back else EMPTY
         neighbours = EMPTY
         for j in (i - 1, i + 1):
             if 0 <= j < len(rows) and rows[j][2] is not Kind.HEADING and kind is not Kind.HEADING:
