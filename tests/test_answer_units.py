@@ -165,6 +165,32 @@ def test_a_sentence_is_quoted_once_though_another_chunk_glues_a_heading_to_it(as
     assert answer.text.count("40 borgere") == 1
 
 
+def test_an_answer_to_how_many_leads_with_the_sentence_holding_the_number(ask) -> None:  # type: ignore[no-untyped-def]
+    team = (
+        "Træningsholdet på Egevang\n"
+        "Træningsholdet på Egevang er for borgere, der vil styrke balancen og deltage i træning sammen med andre borgere. "
+        "Holdet havde 40 deltagere i foråret."
+    )
+    answer = ask("Hvor mange borgere deltog i træningsholdet på Egevang?", [passage(team)])
+    assert answer.text.splitlines()[0].startswith("Holdet havde 40 deltagere")
+
+
+def test_a_formal_subject_is_no_reference_back(ask) -> None:  # type: ignore[no-untyped-def]
+    """"Det foreslås, at ..." refers to nothing: the sentence before it is not pulled in front of it."""
+    training = (
+        "Hverdagstræning i eget hjem\n"
+        "Gennem hverdagstræning i eget hjem er omkring 100 ældre borgere blevet mere selvhjulpne. "
+        "Træningen i eget hjem tager udgangspunkt i borgerens egen hverdag. "
+        "Det foreslås, at indsatsen gøres permanent med et årligt budget på 441.000 kr."
+    )
+    history = [
+        {"role": "user", "content": "Hvor mange borgere har fået hverdagstræning i eget hjem?"},
+        {"role": "assistant", "content": "Gennem hverdagstræning i eget hjem er omkring 100 ældre borgere blevet mere selvhjulpne. [1]"},
+    ]
+    answer = ask("Hvad koster den om året?", [passage(training, "hverdagstraening", year=2015)], history)
+    assert "441.000" in answer.text.splitlines()[0]
+
+
 def test_a_question_that_stands_alone_has_no_resolved_question(ask) -> None:  # type: ignore[no-untyped-def]
     answer = ask("Hvor mange unge havde en mentor i 2022?", [passage(MENTORS, "ungeindsats", year=2022)])
     assert answer.resolved_question is None

@@ -75,6 +75,8 @@ def compose(
             break
         if candidate not in chosen:
             chosen.extend(c for c in _with_list(candidate, pool, analysis, composition) if c not in chosen)
+    if matrix is not None and any(part.typed for part in analysis.profile.parts):
+        chosen = _typed_first(chosen, pool, matrix)
     chosen = _with_antecedents(chosen, pool)
     if composition.require_year and _misses_year(analysis, chosen):
         return _year_decline(analysis, chosen, related)
@@ -246,6 +248,16 @@ def _misses_type(analysis: QueryAnalysis, pool: Sequence[Candidate], chosen: Seq
         return False
     typed = _column("typed_match", pool, matrix)
     return not any(typed[id(c)] > 0 for c in _on_topic(chosen, pool, matrix))
+
+
+def _typed_first(chosen: list[Candidate], pool: Sequence[Candidate], matrix: np.ndarray) -> list[Candidate]:
+    """"Hvor mange ..." leads with the sentence holding the number: the first chosen sentence (not a list
+    item, whose list keeps its order) with the asked kind of content moves to the front."""
+    typed = _column("typed_match", pool, matrix)
+    lead = next((c for c in chosen if typed[id(c)] > 0 and c.list_id is None), None)
+    if lead is None or lead is chosen[0]:
+        return chosen
+    return [lead, *(c for c in chosen if c is not lead)]
 
 
 def _year_decline(analysis: QueryAnalysis, chosen: Sequence[Candidate], related: Sequence[Passage]) -> Answer:
