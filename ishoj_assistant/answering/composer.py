@@ -101,21 +101,32 @@ def _ranked_quotable(pool: Sequence[Candidate], probabilities: np.ndarray) -> li
         key = text_key(candidate)
         if key not in best or p > best[key][1]:
             best[key] = (candidate, float(p))
-    kept: list[tuple[str, Candidate, float]] = []
+    kept: list[tuple[Candidate, float]] = []
+    ends: dict[tuple[str, str], list[str]] = {}  # kept keys by their first and by their last words
     for key, (candidate, p) in sorted(best.items(), key=lambda item: -item[1][1]):
-        if not any(_same_sentence(key, other) for other, *_ in kept):
-            kept.append((key, candidate, p))
-    return [(candidate, p) for _, candidate, p in kept]
+        if not any(_glued(key, other) for end in _ends(key) for other in ends.get(end, ())):
+            kept.append((candidate, p))
+            for end in _ends(key):
+                ends.setdefault(end, []).append(key)
+    return kept
 
 
-# A sentence this long inside another unit is that unit's sentence, not a phrase they share.
-_MIN_CONTAINED_WORDS = 8
+# A sentence this long at the start or end of another unit is that unit's sentence, not a shared phrase.
+_MIN_GLUED_WORDS = 8
 
 
-def _same_sentence(key: str, other: str) -> bool:
-    """One unit's words hold the other's whole sentence (of at least ``_MIN_CONTAINED_WORDS`` words)."""
+def _ends(key: str) -> list[tuple[str, str]]:
+    """The first and the last ``_MIN_GLUED_WORDS`` words of a unit's key (none for a shorter unit)."""
+    tokens = key.split()
+    if len(tokens) < _MIN_GLUED_WORDS:
+        return []
+    return [("start", " ".join(tokens[:_MIN_GLUED_WORDS])), ("end", " ".join(tokens[-_MIN_GLUED_WORDS:]))]
+
+
+def _glued(key: str, other: str) -> bool:
+    """One unit is the other with a heading or fragment glued before or after it."""
     shorter, longer = sorted((key, other), key=len)
-    return shorter.count(" ") + 1 >= _MIN_CONTAINED_WORDS and f" {shorter} " in f" {longer} "
+    return longer.startswith(f"{shorter} ") or longer.endswith(f" {shorter}") or longer == shorter
 
 
 def _with_list(unit: Candidate, pool: Sequence[Candidate], analysis: QueryAnalysis, composition: Composition) -> list[Candidate]:
