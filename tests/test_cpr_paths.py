@@ -33,7 +33,8 @@ CPR_SPELLINGS = (
     "180203/1243",
 )
 NAME_CPR = "190203-1245"
-SERIALS = re.compile(r"12(3[4-9]|4[0-5])")
+# A serial standing alone, or after the six birth-date digits; not inside a random hex id ("edd93b812399").
+SERIALS = re.compile(r"(?<![0-9a-fA-F])12(?:3[4-9]|4[0-5])(?![0-9a-fA-F])|\d{6}12(?:3[4-9]|4[0-5])")
 READER = {"Authorization": "Bearer laes"}
 ADMIN = {"Authorization": "Bearer adm"}
 
