@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import cached_property
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -79,6 +80,11 @@ class Candidate:
     @property
     def text(self) -> str:
         return self.passage.text[self.start : self.end]
+
+    @cached_property
+    def key(self) -> str:
+        """The sentence's words (see :func:`text_key`), computed once: answers compare them many times."""
+        return " ".join(words(self.text))
 
     @property
     def page(self) -> int:
@@ -256,7 +262,7 @@ def _is_form_text(sentence: str, kind: Kind, in_form_list: bool) -> bool:
 
 def text_key(candidate: Candidate) -> str:
     """The sentence's words: equal for the same sentence in two overlapping chunks."""
-    return " ".join(words(candidate.text))
+    return candidate.key
 
 
 def distinct(chosen: Sequence[Candidate]) -> list[Candidate]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from collections.abc import Sequence
 
 import numpy as np
@@ -69,13 +70,19 @@ def quotable(candidate: Candidate) -> bool:
     text = candidate.text.strip()
     if not candidate.is_statement or not _LETTER.search(text) or _FURNITURE.search(text):
         return False
-    if words(text) == words(candidate.passage.title):  # the title page's title
+    if candidate.key == _title_key(candidate.passage.title):  # the title page's title
         return False
     n_words = len(text.split())
     if n_words < _MIN_WORDS and candidate.kind is not Kind.ITEM and not re.search(r"\d", text):
         return False  # a list item may be one word ("Sundhedspolitikken"); a sentence may not
     # A cut-off fragment: a prose sentence that starts in lower case continues a sentence of another chunk.
     return not (candidate.kind is Kind.PROSE and text[0].islower() and candidate.start == 0)
+
+
+@lru_cache(maxsize=256)
+def _title_key(title: str) -> str:
+    """A document title's words, compared like a unit's key (documents are few, units many)."""
+    return " ".join(words(title))
 
 
 def unit_years(candidate: Candidate) -> set[int]:

@@ -182,6 +182,11 @@ class TermSet:
         """Stems and surface words together: compound parts are looked for in both."""
         return self.stems | self.words
 
+    @cached_property
+    def joined(self) -> str:
+        """The tokens in one string: most compound parts are in none of them, and one search says so."""
+        return "\n".join(self.tokens)
+
     def __or__(self, other: "TermSet") -> "TermSet":
         return TermSet(self.stems | other.stems, self.words | other.words)
 
@@ -209,4 +214,6 @@ def mentions_head(terms: TermSet, term: Term, vocabulary: Vocabulary) -> bool:
 
 
 def _contains(terms: TermSet, part: str, vocabulary: Vocabulary) -> bool:
+    if part not in terms.joined:
+        return False
     return part in terms.tokens or any(part in w and vocabulary.is_part(part, w) for w in terms.tokens if len(w) > len(part))
