@@ -191,6 +191,16 @@ def test_a_formal_subject_is_no_reference_back(ask) -> None:  # type: ignore[no-
     assert "441.000" in answer.text.splitlines()[0]
 
 
+def test_the_same_line_under_another_initiative_s_heading_is_not_added(ask) -> None:  # type: ignore[no-untyped-def]
+    """A yearly note repeats "Der er afsat kr. ..." under every initiative: only the asked one's is the answer."""
+    note = (
+        "Klubtilbud\nDer er afsat kr. 200.000 i 2019. Klubben mødes hver uge i aktivitetshuset.\n"
+        "Cykelværksted\nDer er afsat kr. 150.000 i 2019. Værkstedet har åbent om lørdagen."
+    )
+    answer = ask("Hvor mange penge er der afsat til klubtilbuddet i 2019?", [passage(note)])
+    assert "200.000" in answer.text and "150.000" not in answer.text
+
+
 def test_a_question_that_stands_alone_has_no_resolved_question(ask) -> None:  # type: ignore[no-untyped-def]
     answer = ask("Hvor mange unge havde en mentor i 2022?", [passage(MENTORS, "ungeindsats", year=2022)])
     assert answer.resolved_question is None

@@ -26,6 +26,7 @@ from ishoj_assistant.answering.checker import DECLINE_TEXT
 from ishoj_assistant.answering.features import FEATURES, effective_years, quotable
 from ishoj_assistant.answering.ranker import Composition
 from ishoj_assistant.answering.scoring import cite
+from ishoj_assistant.danish import content_terms
 from ishoj_assistant.models import Answer, Passage
 from ishoj_assistant.query import QueryAnalysis
 
@@ -73,6 +74,8 @@ def compose(
             break
         if p < composition.add_ratio * best_p:
             break
+        if _sibling(candidate, best):
+            continue
         if candidate not in chosen:
             chosen.extend(c for c in _with_list(candidate, pool, analysis, composition) if c not in chosen)
     if matrix is not None and any(part.typed for part in analysis.profile.parts):
@@ -127,6 +130,24 @@ def _glued(key: str, other: str) -> bool:
     """One unit is the other with a heading or fragment glued before or after it."""
     shorter, longer = sorted((key, other), key=len)
     return longer.startswith(f"{shorter} ") or longer.endswith(f" {shorter}") or longer == shorter
+
+
+def _sibling(candidate: Candidate, lead: Candidate) -> bool:
+    """The same sentence as the lead's, numbers aside, under a heading sharing no word with the lead's:
+    another initiative's line.
+
+    A yearly note repeats "Der er afsat kr. ... i 2019." under every
+    initiative; after the lead's, the next initiative's is no more answer.
+    The same initiative's line of another year ("Klippekort" and "Klippekort
+    til hjemmeboende ældre") shares a heading word and stays.
+    """
+    if _template(candidate) != _template(lead):
+        return False
+    return not set(content_terms(candidate.heading_text)) & set(content_terms(lead.heading_text))
+
+
+def _template(candidate: Candidate) -> str:
+    return " ".join(token for token in candidate.key.split() if not any(ch.isdigit() for ch in token))
 
 
 def _with_list(unit: Candidate, pool: Sequence[Candidate], analysis: QueryAnalysis, composition: Composition) -> list[Candidate]:
