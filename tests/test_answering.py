@@ -260,6 +260,8 @@ def test_unreachable_llm_falls_back_to_extractive_with_a_warning(assistant: Assi
 def test_question_profile_reads_what_kind_of_answer_is_wanted() -> None:
     assert QuestionProfile.of("Hvad koster hverdagstræningen?").wants_amount
     assert not QuestionProfile.of("Hvilke felter satte vi kryds i?").wants_amount
+    assert not QuestionProfile.of("Hvilke projekter fik penge fra puljen?").wants_amount  # asks for the projects
+    assert QuestionProfile.of("Hvilket beløb fik projektet fra puljen?").wants_amount
     assert QuestionProfile.of("Hvornår startede det?").wants_date
     follow_up = QuestionProfile.of("boblberg brugere Er det over målsætningen?", focus="Er det over målsætningen?")
     assert "målsætning" in follow_up.focus and "boblberg" not in follow_up.focus

@@ -33,6 +33,22 @@ _RESULT_CUES = ("kom der ud af", "resultat", "effekt", "opnå", "nået", "hvorda
 _TICKED_PREFIXES = ("kryds", "afkryds", "afmærk", "valgt", "valgte")
 
 
+def _is_amount_word(word: str) -> bool:
+    return word in _AMOUNT_WORDS or word.startswith(_AMOUNT_PREFIXES)
+
+
+def _asks_amount(tokens: list[str]) -> bool:
+    """The part asks for a sum of money: it names one, unless it asks "hvilke X" of something else.
+
+    "Hvilke indsatser søgte vi penge til?" asks for the efforts; "Hvilket
+    beløb søgte vi?" and "Hvor mange penge ...?" ask for the sum.
+    """
+    asked = next((tokens[i + 1] for i, w in enumerate(tokens[:-1]) if w.startswith("hvilk")), None)
+    if asked is not None and not _is_amount_word(asked):
+        return False
+    return any(_is_amount_word(w) for w in tokens)
+
+
 @dataclass(frozen=True)
 class QuestionPart:
     """One thing the question asks, with the kind of content that answers it."""
@@ -54,7 +70,7 @@ class QuestionPart:
         return cls(
             terms=tuple(question_terms(text)),
             wants_number=has(_NUMBER_CUES),
-            wants_amount=any(w in _AMOUNT_WORDS or w.startswith(_AMOUNT_PREFIXES) for w in words(text)),
+            wants_amount=_asks_amount(words(text)),
             wants_date=has(_DATE_CUES),
             wants_list=has(_LIST_CUES),
             wants_reason=has(_REASON_CUES),
