@@ -169,6 +169,14 @@ def test_an_amount_from_a_passage_on_another_topic_does_not_answer_what_somethin
     assert "60.000" not in answer.text
 
 
+def test_a_draft_never_quotes_a_lead_in_without_its_list(assistant: Assistant) -> None:
+    draft = assistant.answer(
+        "Skriv et udkast til baggrund og målgruppe for en ansøgning om et netværk mod ensomhed blandt ældre", mode="draft"
+    )
+    assert not draft.declined
+    assert not [c.quote for c in draft.citations if c.quote.rstrip().endswith(":")]
+
+
 def test_an_off_topic_draft_request_declines(assistant: Assistant) -> None:
     draft = assistant.answer("Skriv et udkast til en ansøgning om droner, der leverer varer til rumstationen", mode="draft")
     assert draft.declined and draft.mode == "draft" and not draft.citations

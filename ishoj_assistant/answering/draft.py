@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ishoj_assistant.answering.base import AnswerRequest, stream_whole
-from ishoj_assistant.answering.candidates import Candidate, text_key
+from ishoj_assistant.answering.candidates import Candidate, Kind, text_key
 from ishoj_assistant.answering.features import quotable
 from ishoj_assistant.answering.ranked import ExtractiveAnswerer
 from ishoj_assistant.answering.scoring import cite, declined
@@ -97,7 +97,10 @@ class DraftAnswerer:
         if on_topic.matrix.shape[1] == 0 or on_topic.unmentioned >= ranker.composition.max_unmentioned:
             return declined(related, mode="draft")  # the archive does not speak of the request's topic
         topical = ranker.probabilities(on_topic.matrix)
-        allowed = {_place(c) for c, p in zip(on_topic.pool, topical) if p >= threshold and quotable(c)}
+        # A lead-in ("... er blevet tydeligt at:") announces a list a paragraph does not carry: never alone.
+        allowed = {
+            _place(c) for c, p in zip(on_topic.pool, topical) if p >= threshold and quotable(c) and c.kind is not Kind.LEAD_IN
+        }
         used: set[str] = set()
         paragraphs: list[tuple[str, list[Candidate]]] = []
         for section in requested_sections(text):
