@@ -75,8 +75,10 @@ class Chunk:
         "Kontinensklinik").
         """
         title = f"{self.title} ({self.year})" if self.year and str(self.year) not in self.title else self.title
-        heading = f"{title} › {self.section}" if self.section else title
-        return f"{heading}\n{self.text}"
+        if " ".join(self.title.split()).casefold() in " ".join(self.text.split()).casefold():
+            title = ""  # the title page: its title once, or it outranks every other passage of its document
+        heading = " › ".join(part for part in (title, self.section) if part)
+        return f"{heading}\n{self.text}" if heading else self.text
 
     def metadata(self) -> dict[str, Any]:
         """Chroma metadata (Chroma rejects None values, so year 0 means unknown)."""

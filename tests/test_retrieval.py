@@ -168,3 +168,17 @@ def test_near_duplicates_are_judged_on_words_not_numbers() -> None:
     first = word_shape("Der er afsat kr. 250.000 i 2019 til 43 borgere i Ishøj.")
     assert jaccard(first, word_shape("Der er afsat kr. 310.000 i 2021 til 12 borgere i Ishøj.")) == 1.0
     assert jaccard(first, word_shape("Haveselskabet planter frugttræer ved plejecentret.")) < 0.1
+
+
+def test_search_text_names_the_title_once() -> None:
+    """Every passage is searched with its document's title in front, except the title page, which holds
+    it already: twice, the title's words would lift that page above the passage a question is about."""
+    from ishoj_assistant.models import Chunk
+
+    def chunk(text: str, section: str) -> Chunk:
+        return Chunk("d:v:0", "d", "v", text, "d.pdf", "Status på klubtilbud", "status", 2024, 1, 1, section, 0, 0, 0)
+
+    title_page = chunk("Testrup Kommune\nStatus på klubtilbud\nNotatet giver en status for 2024.", "Testrup Kommune")
+    body = chunk("Cykelværkstedet havde 40 brugere.", "Cykelværksted")
+    assert title_page.context_text().lower().count("status på klubtilbud") == 1
+    assert body.context_text().startswith("Status på klubtilbud (2024) › Cykelværksted\n")
