@@ -28,6 +28,10 @@ CAFE = (
     "Pårørendecaféen mødes den første onsdag i måneden. "
     "Der har i gennemsnit deltaget 11 pårørende pr. gang, og caféen kostede kr. 35.000 i 2022."
 )
+MENTOR_CONVERSATION = [
+    {"role": "user", "content": "Hvor mange unge havde en mentor i 2022?"},
+    {"role": "assistant", "content": "I 2022 havde 54 unge en mentor [1]"},
+]
 UNRELATED = (
     "Cykelstier\n"
     "Den nye cykelsti langs åen blev åbnet i foråret, og der er talt 900 cyklister om dagen på hverdage."
@@ -136,11 +140,7 @@ def test_each_part_of_a_question_gets_its_own_unit(ask) -> None:  # type: ignore
 
 def test_a_follow_up_carries_the_previous_turn_s_topic(ask) -> None:  # type: ignore[no-untyped-def]
     passages = [passage(CAFE, "paaroerende", year=2022), passage(MENTORS, "ungeindsats", year=2022)]
-    history = [
-        {"role": "user", "content": "Hvor mange unge havde en mentor i 2022?"},
-        {"role": "assistant", "content": "I 2022 havde 54 unge en mentor [1]"},
-    ]
-    answer = ask("Hvad kostede det?", passages, history)
+    answer = ask("Hvad kostede det?", passages, MENTOR_CONVERSATION)
     assert answer.resolved_question and "mentor" in answer.resolved_question
     assert "1,9 mio" in answer.text and "35.000" not in answer.text
 
@@ -148,11 +148,7 @@ def test_a_follow_up_carries_the_previous_turn_s_topic(ask) -> None:  # type: ig
 def test_a_follow_up_that_names_its_own_subject_is_answered_about_it(ask) -> None:  # type: ignore[no-untyped-def]
     """"Og X – ...?" moves the conversation to X; it keeps the earlier turn only as context."""
     passages = [passage(MENTORS, "ungeindsats", year=2022), passage(CAFE, "paaroerende", year=2022)]
-    history = [
-        {"role": "user", "content": "Hvor mange unge havde en mentor i 2022?"},
-        {"role": "assistant", "content": "I 2022 havde 54 unge en mentor [1]"},
-    ]
-    answer = ask("Og pårørendecaféen – hvor mange deltog i gennemsnit?", passages, history)
+    answer = ask("Og pårørendecaféen – hvor mange deltog i gennemsnit?", passages, MENTOR_CONVERSATION)
     assert "11 pårørende" in answer.text.splitlines()[0]
 
 
