@@ -155,7 +155,7 @@ def test_a_follow_up_that_names_its_own_subject_is_answered_about_it(ask) -> Non
 def test_a_sentence_is_quoted_once_though_another_chunk_glues_a_heading_to_it(ask) -> None:  # type: ignore[no-untyped-def]
     glued = "Træningsholdet på Egevang i 2019 deltog 40 borgere i træningsholdet på Egevang. Holdet er populært."
     answer = ask(
-        "Hvor mange borgere deltog i træningsholdet på Egevang i 2019?",
+        "Hvor mange borgere var med på træningsholdet på Egevang i 2019?",
         [passage(TRAINING), passage(glued, "notat-2019-b", index=1)],
     )
     assert answer.text.count("40 borgere") == 1
@@ -167,7 +167,7 @@ def test_an_answer_to_how_many_leads_with_the_sentence_holding_the_number(ask) -
         "Træningsholdet på Egevang er for borgere, der vil styrke balancen og deltage i træning sammen med andre borgere. "
         "Holdet havde 40 deltagere i foråret."
     )
-    answer = ask("Hvor mange borgere deltog i træningsholdet på Egevang?", [passage(team)])
+    answer = ask("Hvor mange borgere var med på træningsholdet på Egevang?", [passage(team)])
     assert answer.text.splitlines()[0].startswith("Holdet havde 40 deltagere")
 
 
