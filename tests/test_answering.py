@@ -177,6 +177,13 @@ def test_a_draft_never_quotes_a_lead_in_without_its_list(assistant: Assistant) -
     assert not [c.quote for c in draft.citations if c.quote.rstrip().endswith(":")]
 
 
+def test_a_draft_never_quotes_a_bare_name_from_a_list(assistant: Assistant) -> None:
+    """A table of contents' "2. Ældres Netværk" names a section; in a paragraph it says nothing."""
+    draft = assistant.answer("Skriv et udkast til formål og målgruppe for en ansøgning om hverdagstræning i eget hjem", mode="draft")
+    assert not draft.declined
+    assert not [c.quote for c in draft.citations if re.fullmatch(r"\s*(?:[-•]|\d{1,2}[.)])?\s*(?:\S+\s*){1,4}", c.quote)]
+
+
 def test_an_off_topic_draft_request_declines(assistant: Assistant) -> None:
     draft = assistant.answer("Skriv et udkast til en ansøgning om droner, der leverer varer til rumstationen", mode="draft")
     assert draft.declined and draft.mode == "draft" and not draft.citations

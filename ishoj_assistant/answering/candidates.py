@@ -260,6 +260,11 @@ def _is_form_text(sentence: str, kind: Kind, in_form_list: bool) -> bool:
     return kind is Kind.PROSE and bool(_CHOICE_PROMPT.search(sentence)) and short
 
 
+def without_mark(text: str) -> str:
+    """A list item's text without its bullet, number or tick."""
+    return _BULLET.sub("", text, count=1)
+
+
 def text_key(candidate: Candidate) -> str:
     """The sentence's words: equal for the same sentence in two overlapping chunks."""
     return candidate.key

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ishoj_assistant.answering.base import AnswerRequest, stream_whole
-from ishoj_assistant.answering.candidates import Candidate, Kind, text_key
+from ishoj_assistant.answering.candidates import Candidate, Kind, text_key, without_mark
 from ishoj_assistant.answering.features import quotable
 from ishoj_assistant.answering.ranked import ExtractiveAnswerer
 from ishoj_assistant.answering.scoring import cite, declined
@@ -97,10 +97,7 @@ class DraftAnswerer:
         if on_topic.matrix.shape[1] == 0 or on_topic.unmentioned >= ranker.composition.max_unmentioned:
             return declined(related, mode="draft")  # the archive does not speak of the request's topic
         topical = ranker.probabilities(on_topic.matrix)
-        # A lead-in ("... er blevet tydeligt at:") announces a list a paragraph does not carry: never alone.
-        allowed = {
-            _place(c) for c, p in zip(on_topic.pool, topical) if p >= threshold and quotable(c) and c.kind is not Kind.LEAD_IN
-        }
+        allowed = {_place(c) for c, p in zip(on_topic.pool, topical) if p >= threshold and _stands_in_prose(c)}
         used: set[str] = set()
         paragraphs: list[tuple[str, list[Candidate]]] = []
         for section in requested_sections(text):
@@ -134,6 +131,18 @@ class DraftAnswerer:
                 used.add(key)
                 picked.append(c)
         return sorted(picked, key=lambda c: (c.rank, c.start))
+
+
+# A list item shorter than this names something ("2. Ældres Netværk") rather than saying it.
+_MIN_ITEM_WORDS = 5
+
+
+def _stands_in_prose(candidate: Candidate) -> bool:
+    """Whether a unit can stand in a draft's paragraph: a quotable statement, not a lead-in that announces
+    a list the paragraph does not carry ("... er blevet tydeligt at:"), nor a bare name from a list."""
+    if not quotable(candidate) or candidate.kind is Kind.LEAD_IN:
+        return False
+    return candidate.kind is not Kind.ITEM or len(without_mark(candidate.text).split()) >= _MIN_ITEM_WORDS
 
 
 def _place(candidate: Candidate) -> tuple[str, int]:
