@@ -107,9 +107,10 @@ def _ranked_quotable(pool: Sequence[Candidate], probabilities: np.ndarray) -> li
     kept: list[tuple[Candidate, float]] = []
     ends: dict[tuple[str, str], list[str]] = {}  # kept keys by their first and by their last words
     for key, (candidate, p) in sorted(best.items(), key=lambda item: -item[1][1]):
-        if not any(_glued(key, other) for end in _ends(key) for other in ends.get(end, ())):
+        key_ends = _ends(key)
+        if not any(_glued(key, other) for end in key_ends for other in ends.get(end, ())):
             kept.append((candidate, p))
-            for end in _ends(key):
+            for end in key_ends:
                 ends.setdefault(end, []).append(key)
     return kept
 
@@ -129,7 +130,7 @@ def _ends(key: str) -> list[tuple[str, str]]:
 def _glued(key: str, other: str) -> bool:
     """One unit is the other with a heading or fragment glued before or after it."""
     shorter, longer = sorted((key, other), key=len)
-    return longer.startswith(f"{shorter} ") or longer.endswith(f" {shorter}") or longer == shorter
+    return longer.startswith(f"{shorter} ") or longer.endswith(f" {shorter}")
 
 
 def _sibling(candidate: Candidate, lead: Candidate) -> bool:
