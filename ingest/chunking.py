@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ingest.cleaning import Block, CleanDocument
+from ishoj_assistant.models import SECTION_SEPARATOR
 from ishoj_assistant.sentences import sentence_spans
 
 
@@ -66,7 +67,6 @@ def _block_kinds(doc: CleanDocument) -> list[str]:
     return kinds
 
 
-SECTION_SEPARATOR = " › "
 
 
 def _recurring_headings(doc: CleanDocument, kinds: list[str]) -> set[str]:

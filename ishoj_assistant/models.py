@@ -77,7 +77,7 @@ class Chunk:
         title = f"{self.title} ({self.year})" if self.year and str(self.year) not in self.title else self.title
         if " ".join(self.title.split()).casefold() in " ".join(self.text.split()).casefold():
             title = ""  # the title page: its title once, or it outranks every other passage of its document
-        heading = " › ".join(part for part in (title, self.section) if part)
+        heading = SECTION_SEPARATOR.join(part for part in (title, self.section) if part)
         return f"{heading}\n{self.text}" if heading else self.text
 
     def metadata(self) -> dict[str, Any]:
@@ -93,6 +93,10 @@ class Chunk:
         fields = {k: meta[k] for k in cls.__dataclass_fields__ if k in meta}
         fields["year"] = int(meta.get("year") or 0) or None
         return cls(chunk_id=chunk_id, text=text, **{k: v for k, v in fields.items() if k not in ("chunk_id", "text")})
+
+
+# Between the headings of a chunk's section path ("Kontinensklinikken › Status"), written by ingest and read by search.
+SECTION_SEPARATOR = " › "
 
 
 def heading_lines(text: str, spans: Sequence[tuple[int, int]]) -> str:

@@ -214,7 +214,8 @@ def test_bold_list_items_after_a_lead_in_stay_in_its_chunk() -> None:
 def test_a_role_heading_a_document_repeats_stands_under_the_topic_heading_before_it() -> None:
     """A yearly note repeats "Mål" and "Status" under each initiative: a chunk that starts
     mid-way in one of them is named by the initiative and the role, not by "Status" alone."""
-    from ingest.chunking import SECTION_SEPARATOR, ChunkingConfig, chunk_document
+    from ingest.chunking import ChunkingConfig, chunk_document
+    from ishoj_assistant.models import SECTION_SEPARATOR
     from ingest.cleaning import Block, CleanDocument
 
     parts: list[tuple[str, str]] = []
