@@ -37,9 +37,11 @@ def run_fit(args: argparse.Namespace) -> int:
     if missing:
         print(f"Fejl: findes ikke: {', '.join(missing)}", file=sys.stderr)
         return 2
+    # Made before the minutes of fitting, so an unwritable place fails at once, not after them.
+    args.weights.parent.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     ranker, report = fit_and_report(_examples(args.set))
     ranker.save(args.weights)
-    args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "answer-ranker.md").write_text(report, encoding="utf-8")
     print(report)
     print(f"Skrev {args.weights} og {args.out / 'answer-ranker.md'}.", file=sys.stderr)
