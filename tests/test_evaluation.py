@@ -126,3 +126,27 @@ def test_eval_command_meets_hit_at_5_floor_on_shipped_corpus(env_for: None, tmp_
     assert report["summary"]["multi_doc"]["coverage@5"] >= 0.66
     assert "overall" in capsys.readouterr().out
     assert "| overall |" in (tmp_path / "evaluation.md").read_text(encoding="utf-8")
+
+
+def _metrics(fact: float, declined: float, false_declines: float, median_words: float = 40.0) -> dict[str, float]:
+    return {
+        "fact_recall": fact, "follow_up_fact_recall": fact, "declined_unanswerable": declined,
+        "false_declines": false_declines, "median_words": median_words,
+    }
+
+
+def test_fit_choice_keeps_the_false_decline_and_length_bounds_and_breaks_ties_by_less_regularisation() -> None:
+    from ishoj_assistant.answering.ranker import Composition
+    from ishoj_assistant.evaluation.fitting import MAX_FALSE_DECLINES, MAX_MEDIAN_WORDS, choose
+
+    short, long = Composition(max_units=3), Composition(max_units=4)
+    results = {
+        (0.1, short): _metrics(0.9, 1.0, MAX_FALSE_DECLINES + 0.01),  # best facts, too many false declines
+        (0.2, short): _metrics(0.9, 1.0, 0.0, MAX_MEDIAN_WORDS + 1),  # too long
+        (0.5, short): _metrics(0.7, 0.8, 0.0),
+        (1.0, short): _metrics(0.7, 0.8, 0.0),  # ties with 0.5: the weaker regularisation wins
+        (1.0, long): _metrics(0.7, 0.8, 0.0),  # ties too, but longer answers lose the tie
+    }
+    assert choose(results) == (1.0, short)
+    results[(0.2, long)] = _metrics(0.75, 0.8, 0.0)
+    assert choose(results) == (0.2, long)

@@ -5,10 +5,10 @@ is labelled as evidence when it holds most of a gold evidence string's words
 (or is itself mostly evidence, for list items and table rows). The logistic
 ranker is then fitted per fold, with folds grouped by the question's source
 document, so no held-out question's document was seen in training. The
-composition (decline threshold, how close a further unit must come to the
-best one, how many units) is chosen from a small grid by the cross-validated
-answers, for at most ``MAX_FALSE_DECLINES`` false declines and a median answer
-of at most ``MAX_MEDIAN_WORDS`` words.
+ranker's regularisation and the composition (decline threshold, how close a
+further unit must come to the best one, how many units) are chosen from small
+grids by the cross-validated answers, for at most ``MAX_FALSE_DECLINES`` false
+declines and a median answer of at most ``MAX_MEDIAN_WORDS`` words.
 """
 
 from __future__ import annotations
@@ -42,6 +42,9 @@ EVIDENCE_COVERED = 0.6
 # ... or when this share of its own (at least MIN_PIECE_WORDS) words lie in one (a row, an item).
 EVIDENCE_PIECE = 0.8
 MIN_PIECE_WORDS = 3
+# Inverse regularisation strengths of the logistic ranker: 18 features fitted on about a hundred
+# questions' units overfit the training documents' wording at sklearn's default of 1.
+REGULARISATION = (0.1, 0.2, 0.5, 1.0)
 GRID = [
     Composition(decline_below=d, add_ratio=r, max_units=m, require_year=y, require_type=t, follow_topic=f, max_unmentioned=u)
     for d, r, m, y, t, f, u in itertools.product(
@@ -87,8 +90,10 @@ def evidence_labels(pool: Sequence[Candidate], evidence: Sequence[str]) -> np.nd
     return labels
 
 
-def fit_ranker(examples: Sequence[Example], composition: Composition = Composition(), note: str = "") -> UnitRanker:
-    """Logistic regression on the quotable units of the examples (standardised features)."""
+def fit_ranker(
+    examples: Sequence[Example], composition: Composition = Composition(), note: str = "", c: float = 1.0
+) -> UnitRanker:
+    """Logistic regression on the quotable units of the examples (standardised features, inverse regularisation c)."""
     from sklearn.linear_model import LogisticRegression
 
     rows, labels = [], []
@@ -101,7 +106,7 @@ def fit_ranker(examples: Sequence[Example], composition: Composition = Compositi
     y = np.concatenate(labels)
     mean = x.mean(axis=0)
     scale = np.where(x.std(axis=0) > 1e-6, x.std(axis=0), 1.0)
-    model = LogisticRegression(C=1.0, max_iter=2000)  # unweighted, so the probabilities stay calibrated for declines
+    model = LogisticRegression(C=c, max_iter=2000)  # unweighted, so the probabilities stay calibrated for declines
     model.fit((x - mean) / scale, y)
     return UnitRanker(
         features=FEATURES,
@@ -179,14 +184,16 @@ def top1_evidence(examples: Sequence[Example], ranker: UnitRanker) -> float:
     return float(np.mean(hits)) if hits else float("nan")
 
 
-def cross_validated_answers(examples: Sequence[Example], compositions: Sequence[Composition]) -> tuple[dict[Composition, list[Answer]], float]:
+def cross_validated_answers(
+    examples: Sequence[Example], compositions: Sequence[Composition], c: float = 1.0
+) -> tuple[dict[Composition, list[Answer]], float]:
     """Every example's answer under each composition, the ranker refitted per fold on the other folds' documents;
     and the mean top-1 evidence rate of the held-out folds."""
     answers: dict[Composition, list[Answer | None]] = {c: [None] * len(examples) for c in compositions}
     top1: list[float] = []
     for test in folds(examples):
         held_out = set(test)
-        ranker = fit_ranker([ex for i, ex in enumerate(examples) if i not in held_out])
+        ranker = fit_ranker([ex for i, ex in enumerate(examples) if i not in held_out], c=c)
         top1.append(top1_evidence([examples[i] for i in test], ranker))
         for composition in compositions:
             fold_ranker = ranker.with_composition(composition)
@@ -195,10 +202,16 @@ def cross_validated_answers(examples: Sequence[Example], compositions: Sequence[
     return {c: [a for a in answers[c] if a is not None] for c in compositions}, float(np.nanmean(top1))
 
 
-def cross_validated(examples: Sequence[Example], compositions: Sequence[Composition]) -> dict[Composition, dict[str, float]]:
-    """CV metrics of every composition."""
-    answers, top1 = cross_validated_answers(examples, compositions)
-    return {c: {**score_answers(examples, answers[c]), "top1_evidence": top1} for c in compositions}
+Choice = tuple[float, Composition]  # the ranker's inverse regularisation and the composition
+
+
+def cross_validated(examples: Sequence[Example], compositions: Sequence[Composition], strengths: Sequence[float]) -> dict[Choice, dict[str, float]]:
+    """CV metrics of every regularisation strength and composition."""
+    results: dict[Choice, dict[str, float]] = {}
+    for c in strengths:
+        answers, top1 = cross_validated_answers(examples, compositions, c)
+        results.update({(c, comp): {**score_answers(examples, answers[comp]), "top1_evidence": top1} for comp in compositions})
+    return results
 
 
 def objective(metrics: dict[str, float]) -> float:
@@ -208,9 +221,10 @@ def objective(metrics: dict[str, float]) -> float:
     return metrics["fact_recall"] + 0.5 * metrics["follow_up_fact_recall"] + metrics["declined_unanswerable"]
 
 
-def choose(results: dict[Composition, dict[str, float]]) -> Composition:
-    """The best composition; on a tie the shorter one, then the one that keeps a follow-up on its topic."""
-    return max(results, key=lambda c: (objective(results[c]), -c.max_units, c.follow_topic))
+def choose(results: dict[Choice, dict[str, float]]) -> Choice:
+    """The best choice; on a tie the shorter composition, then the one that keeps a follow-up on its topic,
+    then the weaker regularisation."""
+    return max(results, key=lambda key: (objective(results[key]), -key[1].max_units, key[1].follow_topic, key[0]))
 
 
 def collect(items: Sequence[EvalItem], context: "AppContext", corpus: str) -> list[Example]:
@@ -241,10 +255,10 @@ _REPORTED = (
 
 def fit_and_report(examples: Sequence[Example]) -> tuple[UnitRanker, str]:
     """Choose the composition by CV, fit the final ranker on everything, and report both kinds of figures."""
-    chosen = choose(cross_validated(examples, GRID))
-    cv_answers, cv_top1 = cross_validated_answers(examples, [chosen])
+    c, chosen = choose(cross_validated(examples, GRID, REGULARISATION))
+    cv_answers, cv_top1 = cross_validated_answers(examples, [chosen], c)
     corpora = sorted({ex.corpus for ex in examples})
-    ranker = fit_ranker(examples, chosen, note=f"{len(examples)} spørgsmål: {', '.join(corpora)}")
+    ranker = fit_ranker(examples, chosen, note=f"{len(examples)} spørgsmål: {', '.join(corpora)}; C={c:g}", c=c)
     in_sample = [example_answer(ex, ranker) for ex in examples]
     rows = []
     for corpus in [*corpora, "alle"]:
@@ -262,7 +276,7 @@ def fit_and_report(examples: Sequence[Example]) -> tuple[UnitRanker, str]:
         "",
         "Lavet af `ishoj-assistant fit`. Krydsvalideret: rangeringen tilpasses i fem fold, grupperet efter",
         "spørgsmålets kildedokument, så intet holdt-ude spørgsmåls dokument er set under tilpasningen.",
-        "Sammensætningen (afvisningstærskel, hvor tæt en ekstra enhed skal ligge på den bedste, antal enheder,",
+        "Rangeringens regularisering og sammensætningen (afvisningstærskel, hvor tæt en ekstra enhed skal ligge på den bedste, antal enheder,",
         "krav om år, opfølgninger kun fra samtalens emne, hvor stor en del af spørgsmålets ord der må mangle i",
         "tekststykkerne; kravet om indholdstype og om spørgsmålets mest specifikke ord er altid slået til) er valgt",
         f"på de krydsvaliderede svar, for højst {MAX_FALSE_DECLINES:.2f} fejlagtige afvisninger og en median på højst",
@@ -271,6 +285,8 @@ def fit_and_report(examples: Sequence[Example]) -> tuple[UnitRanker, str]:
         header,
         "|" + "---|" * (3 + len(_REPORTED)),
         *rows,
+        "",
+        f"Valgt regularisering: C = {c:g} (af {', '.join(f'{v:g}' for v in REGULARISATION)})",
         "",
         f"Valgt sammensætning: `{chosen}`",
         "",
