@@ -9,6 +9,7 @@ from ishoj_assistant.answering.assistant import Assistant
 from ishoj_assistant.answering.candidates import Kind, candidates
 from ishoj_assistant.answering.config import AnswerConfig
 from ishoj_assistant.answering.features import quotable
+from ishoj_assistant.answering.question import QuestionPart
 from ishoj_assistant.context import AppContext
 from ishoj_assistant.danish import content_terms
 from ishoj_assistant.models import Answer, Chunk, Passage, SearchFilters
@@ -212,3 +213,32 @@ def test_a_sentence_that_refers_back_comes_after_the_sentence_it_refers_to(ask) 
     reason = "Dette skyldes den nye kvalitetsstandard for klippekortordningen."
     assert reason in quotes
     assert quotes.index("Kun 21 borgere har brugt klippekortordningen indtil videre.") == quotes.index(reason) - 1
+
+
+CAFE_PARTNERS = (
+    "Pårørendecaféen\n"
+    "Caféen drives i samarbejde med Demensforeningen Vestegnen og Egevang Bibliotek. "
+    "Der har i gennemsnit deltaget 11 pårørende pr. gang."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "wants_name"),
+    [
+        ("Hvem driver pårørendecaféen?", True),
+        ("Og hvem betaler for den?", True),
+        ("Hvilken leverandør har vi valgt til nødkaldet?", True),
+        ("Hvilke samarbejdspartnere har caféen?", True),
+        ("Ved vi, hvem der kommer i caféen?", False),  # asks about a group, not for a name
+        ("Hvilke aktiviteter har caféen?", False),
+    ],
+)
+def test_who_questions_ask_for_a_name(question: str, wants_name: bool) -> None:
+    assert QuestionPart.of(question).wants_name is wants_name
+
+
+def test_a_who_question_is_answered_by_a_name_or_declined(ask) -> None:  # type: ignore[no-untyped-def]
+    named = ask("Hvem driver pårørendecaféen sammen med kommunen?", [passage(CAFE_PARTNERS, year=2022)])
+    assert not named.declined and "Demensforeningen Vestegnen" in named.text
+    nameless = ask("Hvem driver pårørendecaféen sammen med kommunen?", [passage(CAFE, year=2022)])
+    assert nameless.declined

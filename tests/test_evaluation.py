@@ -150,3 +150,18 @@ def test_fit_choice_keeps_the_false_decline_and_length_bounds_and_breaks_ties_by
     assert choose(results) == (1.0, short)
     results[(0.2, long)] = _metrics(0.75, 0.8, 0.0)
     assert choose(results) == (0.2, long)
+
+
+def test_fit_choice_reads_objectives_within_a_question_of_each_other_as_a_tie_won_by_fact_recall() -> None:
+    from ishoj_assistant.answering.ranker import Composition
+    from ishoj_assistant.evaluation.fitting import OBJECTIVE_TIE, choose
+
+    more_declines, more_facts = Composition(add_ratio=0.6), Composition(add_ratio=0.4)
+    # _metrics counts the facts for follow-ups too: 0.04 more facts weigh 1.5 * 0.04 in the objective.
+    results = {
+        (1.0, more_declines): _metrics(0.70, 0.60, 0.0),
+        (1.0, more_facts): _metrics(0.74, 0.60 - 1.5 * 0.04 - OBJECTIVE_TIE / 2, 0.0),
+    }
+    assert choose(results) == (1.0, more_facts)
+    results[(1.0, more_facts)] = _metrics(0.74, 0.60 - 1.5 * 0.04 - 2 * OBJECTIVE_TIE, 0.0)
+    assert choose(results) == (1.0, more_declines)

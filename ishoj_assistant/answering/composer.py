@@ -25,7 +25,7 @@ from ishoj_assistant.answering.candidates import Candidate, Kind, text_key
 from ishoj_assistant.answering.checker import DECLINE_TEXT
 from ishoj_assistant.answering.features import FEATURES, effective_years, quotable
 from ishoj_assistant.answering.ranker import Composition
-from ishoj_assistant.answering.scoring import cite
+from ishoj_assistant.answering.scoring import cite, names_anchor
 from ishoj_assistant.danish import content_terms
 from ishoj_assistant.models import Answer, Passage
 from ishoj_assistant.query import QueryAnalysis
@@ -81,10 +81,11 @@ def compose(
     if matrix is not None and any(part.typed for part in analysis.profile.parts):
         chosen = _typed_first(chosen, pool, matrix)
     chosen = _with_antecedents(chosen, pool)
-    if composition.require_year and _misses_year(analysis, chosen):
-        return _year_decline(analysis, chosen, related)
+    # Without the asked kind of content there is no nearest answer to show for another year.
     if composition.require_type and matrix is not None and _misses_type(analysis, pool, chosen, matrix):
         return _decline(related)
+    if composition.require_year and _misses_year(analysis, chosen):
+        return _year_decline(analysis, chosen, related)
     citations = cite(chosen)
     lines = [_line(unit, c.quote, c.n, _label(unit, pool)) for c, unit in zip(citations, chosen)]
     return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
@@ -297,6 +298,8 @@ def _year_decline(analysis: QueryAnalysis, chosen: Sequence[Candidate], related:
     """Decline, saying which years the closest unit does speak of, cited."""
     asked = ", ".join(str(y) for y in sorted(analysis.years))
     unit = chosen[0]
+    if not names_anchor(analysis.text, unit):
+        return _decline(related)
     covered = ", ".join(str(y) for y in sorted(effective_years(unit)))
     if not covered:
         return _decline(related, f"Dokumenterne har ingen oplysninger for {asked}.")

@@ -29,8 +29,26 @@ _LIST_CUES = ("hvilke", "hvad gør", "hvordan")
 _REASON_CUES = ("hvorfor", "årsag", "skyldes")
 # "Hvad kom der ud af ...", "hvad blev resultatet": what was achieved is usually counted.
 _RESULT_CUES = ("kom der ud af", "resultat", "effekt", "opnå", "nået", "hvordan gik")
+# "Hvem står for caféen?", "Hvilket firma har leveret nødkaldene?": the answer names someone. Only a part that
+# opens with "hvem" asks it ("... hvem der kommer" asks about a group); "hvilk*" asks it of an organisation word
+# ("konsulentfirma", "samarbejdspartnere").
+_NAME_OPENERS = ("hvem ", "hvad hedder", "hvad hed ")
+_ORGANISATION_WORDS = ("firma", "leverandør", "konsulent", "forening", "organisation", "virksomhed", "partner")
 # "Hvilke felter satte vi kryds i?", "hvad valgte vi i skemaet?": the ticked options of a form.
 _TICKED_PREFIXES = ("kryds", "afkryds", "afmærk", "valgt", "valgte")
+
+
+def _asks_name(text: str, tokens: list[str]) -> bool:
+    """The part asks who (a person, council or company), answered by a name."""
+    if normalise(text).lstrip().removeprefix("og ").startswith(_NAME_OPENERS):
+        return True
+    asked = _which(tokens) or ""
+    return any(organisation in asked for organisation in _ORGANISATION_WORDS)
+
+
+def _which(tokens: list[str]) -> str | None:
+    """The word a "hvilke/hvilket/hvilken" asks about ("hvilket beløb" -> "beløb"), if the part has one."""
+    return next((tokens[i + 1] for i, w in enumerate(tokens[:-1]) if w.startswith("hvilk")), None)
 
 
 def _is_amount_word(word: str) -> bool:
@@ -43,7 +61,7 @@ def _asks_amount(tokens: list[str]) -> bool:
     "Hvilke indsatser søgte vi penge til?" asks for the efforts; "Hvilket
     beløb søgte vi?" and "Hvor mange penge ...?" ask for the sum.
     """
-    asked = next((tokens[i + 1] for i, w in enumerate(tokens[:-1]) if w.startswith("hvilk")), None)
+    asked = _which(tokens)
     if asked is not None and not _is_amount_word(asked):
         return False
     return any(_is_amount_word(w) for w in tokens)
@@ -61,6 +79,7 @@ class QuestionPart:
     wants_reason: bool = False
     wants_result: bool = False
     wants_ticked: bool = False
+    wants_name: bool = False
 
     @classmethod
     def of(cls, text: str) -> "QuestionPart":
@@ -76,12 +95,16 @@ class QuestionPart:
             wants_reason=has(_REASON_CUES),
             wants_result=has(_RESULT_CUES),
             wants_ticked=any(w.startswith(_TICKED_PREFIXES) for w in words(text)),
+            wants_name=_asks_name(text, words(text)),
         )
 
     @property
     def typed(self) -> bool:
-        """Asks for a number, amount, date, reason or ticked option: a sentence without one cannot answer it."""
-        return self.wants_number or self.wants_amount or self.wants_date or self.wants_reason or self.wants_ticked
+        """Asks for a number, amount, date, reason, ticked option or name: a sentence without one cannot answer it."""
+        return (
+            self.wants_number or self.wants_amount or self.wants_date or self.wants_reason or self.wants_ticked
+            or self.wants_name
+        )
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,10 @@ _DATE = re.compile(
 _DURATION = re.compile(r"\b\d+\s+(?:år|måneder|måned|uger|uge|dage|timer)\b", re.IGNORECASE)
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:kr\b|kroner|mio|mia)|kr\.?\s*\d", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# A capitalised word or an acronym ("Ældrerådet", "MED-udvalgene", "SSU"): Danish capitalises names only.
+_CAPITALISED = re.compile(r"(?<![\w-])[A-ZÆØÅ][\wæøåÆØÅ-]*")
+_MAX_NAME_ITEM_WORDS = 5
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|^\s*[-•*▪–]\s+)$")
 _REASON = re.compile(r"\b(?:skyldes(?! ikke)|årsag\w*|grundet|fordi|pga|på grund af|derfor)\b", re.IGNORECASE)
 # The question's most specific term is its longest compound, when one is this long.
 _MIN_ANCHOR = 10
@@ -211,6 +215,19 @@ class Scorer:
             or (part.wants_number and bool(counts(text, self._asked)))
             or (part.wants_date and bool(_DATE.search(text)))
             or (part.wants_reason and bool(_REASON.search(text)))
+            or (part.wants_name and self._names(candidate))
+        )
+
+    def _names(self, candidate: Candidate) -> bool:
+        """The sentence names someone the question does not: a capitalised word that does not open it
+        (a short list item, "• Ældrerådet", may be the name alone)."""
+        text = candidate.text
+        asked = {t.word for t in self.profile.terms} | {t.stem for t in self.profile.terms}
+        bare_name = candidate.is_list_item and len(text.split()) <= _MAX_NAME_ITEM_WORDS
+        return any(
+            (bare_name or not _SENTENCE_START.search(text[: m.start()])) and m.group().lower() not in asked
+            and not any(m.group().lower().startswith(a) for a in asked if len(a) >= 4)
+            for m in _CAPITALISED.finditer(text)
         )
 
     def restates_question(self, candidate: Candidate) -> bool:
@@ -259,6 +276,12 @@ def declined(related: Sequence[Passage], mode: str = "answer", reason: str = "")
     )
 
 
+def _anchor(question: str) -> Term | None:
+    """The question's most specific term: its longest stem, when that is a long compound."""
+    anchor = max(question_terms(question), key=lambda t: len(t.stem), default=None)
+    return anchor if anchor is not None and len(anchor.stem) >= _MIN_ANCHOR else None
+
+
 def missing_anchor(question: str, passages: Sequence[Passage], vocabulary: Vocabulary | None = None) -> str | None:
     """The question's anchor term when no passage text or title mentions it.
 
@@ -266,14 +289,25 @@ def missing_anchor(question: str, passages: Sequence[Passage], vocabulary: Vocab
     when the retrieved text never mentions it, the documents are about
     something near the question, not the question itself.
     """
-    terms = question_terms(question)
-    topic = max(terms, key=lambda t: len(t.stem), default=None)
-    if topic is None or len(topic.stem) < _MIN_ANCHOR:
+    topic = _anchor(question)
+    if topic is None:
         return None
     texts = [p.title + "\n" + p.text for p in passages]
     vocabulary = vocabulary or passage_vocabulary(question, passages)
     found = any(how(TermSet.of(text), topic, vocabulary) for text in texts for how in (mentions, mentions_head))
     return None if found else topic.word
+
+
+def names_anchor(question: str, candidate: Candidate) -> bool:
+    """The unit itself (or its heading) names the question's anchor term, or the question has none.
+
+    A unit about another year is "the nearest answer" only when it is about
+    the asked thing: a football tournament is not near a world cup.
+    """
+    anchor = _anchor(question)
+    if anchor is None:
+        return True
+    return mentions(candidate.terms | candidate.heading, anchor, passage_vocabulary(question, [candidate.passage]))
 
 
 def passage_vocabulary(question: str, passages: Sequence[Passage]) -> Vocabulary:
