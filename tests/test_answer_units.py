@@ -7,6 +7,7 @@ import pytest
 
 from ishoj_assistant.answering.assistant import Assistant
 from ishoj_assistant.answering.candidates import Kind, candidates
+from ishoj_assistant.answering.composer import _lists_together
 from ishoj_assistant.answering.config import AnswerConfig
 from ishoj_assistant.answering.features import quotable
 from ishoj_assistant.answering.question import QuestionPart
@@ -242,3 +243,17 @@ def test_a_who_question_is_answered_by_a_name_or_declined(ask) -> None:  # type:
     assert not named.declined and "Demensforeningen Vestegnen" in named.text
     nameless = ask("Hvem driver pårørendecaféen sammen med kommunen?", [passage(CAFE, year=2022)])
     assert nameless.declined
+
+
+def test_items_of_one_list_are_quoted_together_in_the_lists_own_order() -> None:
+    timeline = (
+        "Tidsplan for caféen:\n"
+        "• 3. februar – Caféen åbner for pårørende\n"
+        "• 10. marts – Første temaaften med en demenskoordinator\n"
+        "• 5. maj – Evaluering med de frivillige\n"
+        "Caféen holdes i aktivitetscentrets sal."
+    )
+    units = {c.text.strip()[:12]: c for c in candidates([passage(timeline)])}
+    may, hall, february, march = units["• 5. maj – E"], units["Caféen holde"], units["• 3. februar"], units["• 10. marts "]
+    assert _lists_together([may, hall, february, march]) == [february, march, may, hall]
+    assert _lists_together([hall, march]) == [hall, march]

@@ -80,7 +80,7 @@ def compose(
             chosen.extend(c for c in _with_list(candidate, pool, analysis, composition) if c not in chosen)
     if matrix is not None and any(part.typed for part in analysis.profile.parts):
         chosen = _typed_first(chosen, pool, matrix)
-    chosen = _with_antecedents(chosen, pool)
+    chosen = _with_antecedents(_lists_together(chosen), pool)
     # Without the asked kind of content there is no nearest answer to show for another year.
     if composition.require_type and matrix is not None and _misses_type(analysis, pool, chosen, matrix):
         return _decline(related)
@@ -284,12 +284,29 @@ def _misses_type(analysis: QueryAnalysis, pool: Sequence[Candidate], chosen: Seq
     return not any(typed[id(c)] > 0 for c in _on_topic(chosen, pool, matrix))
 
 
+def _lists_together(chosen: list[Candidate]) -> list[Candidate]:
+    """Items of one list stand together, in the list's own order, where its first chosen item stands:
+    a timeline's dates read in order, not in the order they scored."""
+    out: list[Candidate] = []
+    for unit in chosen:
+        if unit in out:
+            continue
+        if unit.list_id is None:
+            out.append(unit)
+            continue
+        members = [c for c in chosen if c.list_id == unit.list_id and c.passage is unit.passage]
+        out.extend(sorted(members, key=lambda c: c.start))
+    return out
+
+
 def _typed_first(chosen: list[Candidate], pool: Sequence[Candidate], matrix: np.ndarray) -> list[Candidate]:
     """"Hvor mange ..." leads with the sentence holding the number: the first chosen sentence (not a list
     item, whose list keeps its order) with the asked kind of content moves to the front."""
     typed = _column("typed_match", pool, matrix)
+    if typed[id(chosen[0])] > 0:
+        return chosen  # the best unit holds it already, a list item too: a lower one does not go before it
     lead = next((c for c in chosen if typed[id(c)] > 0 and c.list_id is None), None)
-    if lead is None or lead is chosen[0]:
+    if lead is None:
         return chosen
     return [lead, *(c for c in chosen if c is not lead)]
 
