@@ -243,6 +243,9 @@ def test_a_who_question_is_answered_by_a_name_or_declined(ask) -> None:  # type:
     assert not named.declined and "Demensforeningen Vestegnen" in named.text
     nameless = ask("Hvem driver pårørendecaféen sammen med kommunen?", [passage(CAFE, year=2022)])
     assert nameless.declined
+    # A label glued to its sentence by the PDF ("Status Overordnet ...") is capitalised for its place, not a name.
+    glued = "Nødkald\nStatus Overordnet set er alle de nye nødkald i drift hos borgerne i eget hjem."
+    assert ask("Hvem leverer de nye nødkald?", [passage(glued, year=2022)]).declined
 
 
 def test_items_of_one_list_are_quoted_together_in_the_lists_own_order() -> None:

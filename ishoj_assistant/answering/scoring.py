@@ -35,7 +35,9 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # A capitalised word or an acronym ("Ældrerådet", "MED-udvalgene", "SSU"): Danish capitalises names only.
 _CAPITALISED = re.compile(r"(?<![\w-])[A-ZÆØÅ][\wæøåÆØÅ-]*")
 _MAX_NAME_ITEM_WORDS = 5
-_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|^\s*[-•*▪–]\s+)$")
+# The capitalised words a sentence opens with ("Status Overordnet set er ...": a glued label and the first
+# word) are capitalised for their place, not as names.
+_OPENING = re.compile(r"(?:^|[.!?:]\s+)(?:\s*[-•*▪–]\s+)?(?:[A-ZÆØÅ][\wæøåÆØÅ-]*\s+)*$")
 _REASON = re.compile(r"\b(?:skyldes(?! ikke)|årsag\w*|grundet|fordi|pga|på grund af|derfor)\b", re.IGNORECASE)
 # The question's most specific term is its longest compound, when one is this long.
 _MIN_ANCHOR = 10
@@ -225,7 +227,7 @@ class Scorer:
         asked = {t.word for t in self.profile.terms} | {t.stem for t in self.profile.terms}
         bare_name = candidate.is_list_item and len(text.split()) <= _MAX_NAME_ITEM_WORDS
         return any(
-            (bare_name or not _SENTENCE_START.search(text[: m.start()])) and m.group().lower() not in asked
+            (bare_name or not _OPENING.search(text[: m.start()])) and m.group().lower() not in asked
             and not any(m.group().lower().startswith(a) for a in asked if len(a) >= 4)
             for m in _CAPITALISED.finditer(text)
         )
