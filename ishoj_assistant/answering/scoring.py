@@ -34,6 +34,7 @@ _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:kr\b|kroner|mio|mia)|kr\.?\s*\d", re.IGNOR
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # A capitalised word or an acronym ("Ældrerådet", "MED-udvalgene", "SSU"): Danish capitalises names only.
 _CAPITALISED = re.compile(r"(?<![\w-])[A-ZÆØÅ][\wæøåÆØÅ-]*")
+# A list item this short may be a name alone ("• Ældrerådet", "• Søholm Seniorer"); a longer one is a statement.
 _MAX_NAME_ITEM_WORDS = 5
 # The capitalised words a sentence opens with ("Status Overordnet set er ...": a glued label and the first
 # word) are capitalised for their place, not as names.
