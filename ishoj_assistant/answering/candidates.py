@@ -282,14 +282,18 @@ def distinct(chosen: Sequence[Candidate]) -> list[Candidate]:
     return out
 
 
-# A run-in label before a sentence ("Status Fra 1. januar ...", "Mål I løbet af 2019 ...", "Kontinensklinik
-# Der er afsat ..."): one to three words, then a word that only opens a sentence. PDF extraction puts a
-# bold label and its paragraph on one line; the label is the sentence's heading, never part of its quote.
+# A run-in label before a sentence ("Status Fra 1. januar ...", "Mål I løbet af 2019 ...", "Bedre tid til
+# nærvær og særlige behov Et karakteristika ved ..."): one to seven words, then a word that only opens a
+# sentence, and at least three more words ("... deltaget i ugen Alle børn svømmer." names an event). PDF
+# extraction puts a bold label and its paragraph on one line; the label is the sentence's heading, never
+# part of its quote.
 _SENTENCE_OPENERS = (
     "Af|Alle|Antallet|Begge|Da|De|Den|Denne|Der|Dermed|Det|Dette|Disse|Efter|En|Endelig|Et|Fra|Her|Hvis|I|Indsatsen|"
     "Med|Når|Også|Over|På|Samtidig|Siden|Som|Til|Under|Ved|Vi"
 )
-_RUN_IN_LABEL = re.compile(rf"^((?:[A-ZÆØÅ][\w-]*)(?: [\wæøå-]+){{0,2}}) (?=(?:{_SENTENCE_OPENERS}) [\wæøå])")
+_RUN_IN_LABEL = re.compile(
+    rf"^((?:[A-ZÆØÅ][\w-]*)(?: [\wæøå-]+){{0,6}}) (?=(?:{_SENTENCE_OPENERS}) [\wæøå]\S*(?: \S+){{2,}})"
+)
 
 
 def _spans_with_labels(text: str) -> Iterator[tuple[int, int, bool]]:
