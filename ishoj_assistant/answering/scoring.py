@@ -94,6 +94,7 @@ class Scorer:
         self.pool = pool
         self.config = config
         self._asked = numbers(" ".join(t.word for t in profile.terms))
+        self._asked_words = {t.word for t in profile.terms} | {t.stem for t in profile.terms}  # not names
         self._vocabulary = vocabulary
         self._passage_terms: dict[int, frozenset[str]] = {}
         self._own: dict[int, frozenset[str]] = {}
@@ -224,8 +225,7 @@ class Scorer:
     def _names(self, candidate: Candidate) -> bool:
         """The sentence names someone the question does not: a capitalised word that does not open it
         (a short list item, "• Ældrerådet", may be the name alone)."""
-        text = candidate.text
-        asked = {t.word for t in self.profile.terms} | {t.stem for t in self.profile.terms}
+        text, asked = candidate.text, self._asked_words
         bare_name = candidate.is_list_item and len(text.split()) <= _MAX_NAME_ITEM_WORDS
         return any(
             (bare_name or not _OPENING.search(text[: m.start()])) and m.group().lower() not in asked
