@@ -94,9 +94,10 @@ def evidence_labels(pool: Sequence[Candidate], evidence: Sequence[str]) -> np.nd
 
 
 def fit_ranker(
-    examples: Sequence[Example], composition: Composition = Composition(), note: str = "", c: float = 1.0
+    examples: Sequence[Example], composition: Composition = Composition(), note: str = "", strength: float = 1.0
 ) -> UnitRanker:
-    """Logistic regression on the quotable units of the examples (standardised features, inverse regularisation c)."""
+    """Logistic regression on the quotable units of the examples (standardised features, inverse regularisation
+    ``strength``, scikit-learn's C)."""
     from sklearn.linear_model import LogisticRegression
 
     rows, labels = [], []
@@ -109,7 +110,7 @@ def fit_ranker(
     y = np.concatenate(labels)
     mean = x.mean(axis=0)
     scale = np.where(x.std(axis=0) > 1e-6, x.std(axis=0), 1.0)
-    model = LogisticRegression(C=c, max_iter=2000)  # unweighted, so the probabilities stay calibrated for declines
+    model = LogisticRegression(C=strength, max_iter=2000)  # unweighted, so the probabilities stay calibrated for declines
     model.fit((x - mean) / scale, y)
     return UnitRanker(
         features=FEATURES,
@@ -188,7 +189,7 @@ def top1_evidence(examples: Sequence[Example], ranker: UnitRanker) -> float:
 
 
 def cross_validated_answers(
-    examples: Sequence[Example], compositions: Sequence[Composition], c: float = 1.0
+    examples: Sequence[Example], compositions: Sequence[Composition], strength: float = 1.0
 ) -> tuple[dict[Composition, list[Answer]], float]:
     """Every example's answer under each composition, the ranker refitted per fold on the other folds' documents;
     and the mean top-1 evidence rate of the held-out folds."""
@@ -196,7 +197,7 @@ def cross_validated_answers(
     top1: list[float] = []
     for test in folds(examples):
         held_out = set(test)
-        ranker = fit_ranker([ex for i, ex in enumerate(examples) if i not in held_out], c=c)
+        ranker = fit_ranker([ex for i, ex in enumerate(examples) if i not in held_out], strength=strength)
         top1.append(top1_evidence([examples[i] for i in test], ranker))
         for composition in compositions:
             fold_ranker = ranker.with_composition(composition)
@@ -211,9 +212,11 @@ Choice = tuple[float, Composition]  # the ranker's inverse regularisation and th
 def cross_validated(examples: Sequence[Example], compositions: Sequence[Composition], strengths: Sequence[float]) -> dict[Choice, dict[str, float]]:
     """CV metrics of every regularisation strength and composition."""
     results: dict[Choice, dict[str, float]] = {}
-    for c in strengths:
-        answers, top1 = cross_validated_answers(examples, compositions, c)
-        results.update({(c, comp): {**score_answers(examples, answers[comp]), "top1_evidence": top1} for comp in compositions})
+    for strength in strengths:
+        answers, top1 = cross_validated_answers(examples, compositions, strength)
+        results.update(
+            {(strength, comp): {**score_answers(examples, answers[comp]), "top1_evidence": top1} for comp in compositions}
+        )
     return results
 
 
@@ -260,11 +263,13 @@ _REPORTED = (
 
 
 def fit_and_report(examples: Sequence[Example]) -> tuple[UnitRanker, str]:
-    """Choose the composition by CV, fit the final ranker on everything, and report both kinds of figures."""
-    c, chosen = choose(cross_validated(examples, GRID, REGULARISATION))
-    cv_answers, cv_top1 = cross_validated_answers(examples, [chosen], c)
+    """Choose the regularisation and composition by CV, fit the final ranker on everything, and report both
+    kinds of figures."""
+    strength, chosen = choose(cross_validated(examples, GRID, REGULARISATION))
+    cv_answers, cv_top1 = cross_validated_answers(examples, [chosen], strength)
     corpora = sorted({ex.corpus for ex in examples})
-    ranker = fit_ranker(examples, chosen, note=f"{len(examples)} spørgsmål: {', '.join(corpora)}; C={c:g}", c=c)
+    note = f"{len(examples)} spørgsmål: {', '.join(corpora)}; C={strength:g}"
+    ranker = fit_ranker(examples, chosen, note=note, strength=strength)
     in_sample = [example_answer(ex, ranker) for ex in examples]
     rows = []
     for corpus in [*corpora, "alle"]:
@@ -293,7 +298,7 @@ def fit_and_report(examples: Sequence[Example]) -> tuple[UnitRanker, str]:
         "|" + "---|" * (3 + len(_REPORTED)),
         *rows,
         "",
-        f"Valgt regularisering: C = {c:g} (af {', '.join(f'{v:g}' for v in REGULARISATION)})",
+        f"Valgt regularisering: C = {strength:g} (af {', '.join(f'{v:g}' for v in REGULARISATION)})",
         "",
         f"Valgt sammensætning: `{chosen}`",
         "",
