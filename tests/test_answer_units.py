@@ -10,7 +10,7 @@ from ishoj_assistant.answering.candidates import Kind, candidates
 from ishoj_assistant.answering.composer import _lists_together
 from ishoj_assistant.answering.config import AnswerConfig
 from ishoj_assistant.answering.features import quotable
-from ishoj_assistant.answering.question import QuestionPart
+from ishoj_assistant.answering.question import QuestionPart, split_question
 from ishoj_assistant.context import AppContext
 from ishoj_assistant.danish import content_terms
 from ishoj_assistant.models import Answer, Chunk, Passage, SearchFilters
@@ -231,11 +231,13 @@ CAFE_PARTNERS = (
         ("Hvilken leverandør har vi valgt til nødkaldet?", True),
         ("Hvilke samarbejdspartnere har caféen?", True),
         ("Ved vi, hvem der kommer i caféen?", False),  # asks about a group, not for a name
+        ("Er der forskel på, hvem der kommer i caféen?", False),
         ("Hvilke aktiviteter har caféen?", False),
     ],
 )
 def test_who_questions_ask_for_a_name(question: str, wants_name: bool) -> None:
-    assert QuestionPart.of(question).wants_name is wants_name
+    _, parts = split_question(question)
+    assert any(QuestionPart.of(part).wants_name for part in parts) is wants_name
 
 
 def test_a_who_question_is_answered_by_a_name_or_declined(ask) -> None:  # type: ignore[no-untyped-def]
@@ -246,6 +248,15 @@ def test_a_who_question_is_answered_by_a_name_or_declined(ask) -> None:  # type:
     # A label glued to its sentence by the PDF ("Status Overordnet ...") is capitalised for its place, not a name.
     glued = "Nødkald\nStatus Overordnet set er alle de nye nødkald i drift hos borgerne i eget hjem."
     assert ask("Hvem leverer de nye nødkald?", [passage(glued, year=2022)]).declined
+    # A common noun capitalised by a reflowed list or a quotation is no name either: it is written in
+    # lower case elsewhere in the same text.
+    reflowed = (
+        "Nødkald\n"
+        "Indsatserne er Nødkald Skærmbesøg Vasketoiletter og sensorer i natplejen.\n"
+        '• "Skærmbesøget er blevet en fast del af min morgen," siger en borger.\n'
+        "De nye nødkald, skærmbesøg og vasketoiletter er i drift hos borgerne i eget hjem."
+    )
+    assert ask("Hvem leverer de nye nødkald?", [passage(reflowed, year=2022)]).declined
 
 
 def test_items_of_one_list_are_quoted_together_in_the_lists_own_order() -> None:

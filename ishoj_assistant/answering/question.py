@@ -30,9 +30,10 @@ _REASON_CUES = ("hvorfor", "årsag", "skyldes")
 # "Hvad kom der ud af ...", "hvad blev resultatet": what was achieved is usually counted.
 _RESULT_CUES = ("kom der ud af", "resultat", "effekt", "opnå", "nået", "hvordan gik")
 # "Hvem står for caféen?", "Hvilket firma har leveret nødkaldene?": the answer names someone. Only a part that
-# opens with "hvem" asks it ("... hvem der kommer" asks about a group); "hvilk*" asks it of an organisation word
-# ("konsulentfirma", "samarbejdspartnere").
+# opens with "hvem" asks it, and not as a subordinate clause ("..., hvem der ryger": which groups of people);
+# "hvilk*" asks it of an organisation word ("konsulentfirma", "samarbejdspartnere").
 _NAME_OPENERS = ("hvem ", "hvad hedder", "hvad hed ")
+_GROUP_CLAUSE = "hvem der "
 _ORGANISATION_WORDS = ("firma", "leverandør", "konsulent", "forening", "organisation", "virksomhed", "partner")
 # "Hvilke felter satte vi kryds i?", "hvad valgte vi i skemaet?": the ticked options of a form.
 _TICKED_PREFIXES = ("kryds", "afkryds", "afmærk", "valgt", "valgte")
@@ -40,7 +41,8 @@ _TICKED_PREFIXES = ("kryds", "afkryds", "afmærk", "valgt", "valgte")
 
 def _asks_name(text: str, tokens: list[str]) -> bool:
     """The part asks who (a person, council or company), answered by a name."""
-    if normalise(text).lstrip().removeprefix("og ").startswith(_NAME_OPENERS):
+    opening = normalise(text).lstrip().removeprefix("og ")
+    if opening.startswith(_NAME_OPENERS) and not opening.startswith(_GROUP_CLAUSE):
         return True
     asked = _which(tokens) or ""
     return any(organisation in asked for organisation in _ORGANISATION_WORDS)

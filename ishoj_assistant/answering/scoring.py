@@ -38,7 +38,10 @@ _CAPITALISED = re.compile(r"(?<![\w-])[A-ZÆØÅ][\wæøåÆØÅ-]*")
 _MAX_NAME_ITEM_WORDS = 5
 # The capitalised words a sentence opens with ("Status Overordnet set er ...": a glued label and the first
 # word) are capitalised for their place, not as names.
-_OPENING = re.compile(r"(?:^|[.!?:]\s+)(?:\s*[-•*▪–]\s+)?(?:[A-ZÆØÅ][\wæøåÆØÅ-]*\s+)*$")
+_OPENING = re.compile(r"(?:^|[.!?:]\s+)(?:\s*[-•*▪–]\s+)?[\"„“”«»]?(?:[A-ZÆØÅ][\wæøåÆØÅ-]*\s+)*$")
+# A word written in lower case somewhere in the retrieved text is a common noun wherever it is capitalised
+# (a reflowed list's "Velfærdsteknologi", a glued heading's "Kontinensklinik").
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-zæøå][\wæøå-]*")
 _REASON = re.compile(r"\b(?:skyldes(?! ikke)|årsag\w*|grundet|fordi|pga|på grund af|derfor)\b", re.IGNORECASE)
 # The question's most specific term is its longest compound, when one is this long.
 _MIN_ANCHOR = 10
@@ -95,6 +98,7 @@ class Scorer:
         self.config = config
         self._asked = numbers(" ".join(t.word for t in profile.terms))
         self._asked_words = {t.word for t in profile.terms} | {t.stem for t in profile.terms}  # not names
+        self._common_words = {w for p in {id(c.passage): c.passage for c in pool}.values() for w in _LOWER_WORD.findall(p.text)}
         self._vocabulary = vocabulary
         self._passage_terms: dict[int, frozenset[str]] = {}
         self._own: dict[int, frozenset[str]] = {}
@@ -229,6 +233,7 @@ class Scorer:
         bare_name = candidate.is_list_item and len(text.split()) <= _MAX_NAME_ITEM_WORDS
         return any(
             (bare_name or not _OPENING.search(text[: m.start()])) and m.group().lower() not in asked
+            and m.group().lower() not in self._common_words
             and not any(m.group().lower().startswith(a) for a in asked if len(a) >= 4)
             for m in _CAPITALISED.finditer(text)
         )
