@@ -142,3 +142,19 @@ def test_a_longer_run_in_label_is_split_off_but_a_name_inside_a_sentence_is_not(
         (Kind.PROSE, "Et kendetegn ved caféen er, at der altid er en frivillig til stede."),
         (Kind.PROSE, "Flere klubber har deltaget i ugen Alle børn svømmer."),
     ]
+
+
+def test_a_glued_heading_is_split_off_where_the_sentence_opens_with_its_topic_word() -> None:
+    """A slide's headings and its first sentence on one line: the sentence repeats the heading's topic."""
+    text = (
+        "Målsætninger\n"
+        "• Borgerne oplever sammenhængende forløb.\n"
+        "Indledning til boligstrategi Boligområdets udfordringer Boligområdet omfatter bl.a. almene boliger og plejeboliger.\n"
+        "Projektet har titlen Trygge Boliger og søger i alt kr. 400.000."
+    )
+    units = candidates([passage(text)])
+    glued = next(c for c in units if c.text.startswith("Boligområdet omfatter"))
+    assert glued.kind is Kind.PROSE and glued.heading_text == "Indledning til boligstrategi Boligområdets udfordringer"
+    assert any(c.kind is Kind.HEADING and c.text == "Indledning til boligstrategi Boligområdets udfordringer" for c in units)
+    # A name after a plain sentence start is not a heading's topic word repeated.
+    assert units[-1].text == "Projektet har titlen Trygge Boliger og søger i alt kr. 400.000."

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ishoj_assistant.answering.matching import EMPTY, TermSet
-from ishoj_assistant.danish import words
+from ishoj_assistant.danish import stem, words
 from ishoj_assistant.models import Passage
 from ishoj_assistant.sentences import sentence_spans
 
@@ -296,15 +296,40 @@ _RUN_IN_LABEL = re.compile(
 )
 
 
+# A heading glued to a sentence that opens with the heading's own topic word ("Indledning til ældrestrategi
+# Ældreområdets særlige udfordringer Ældreområdet omfatter ..."): two to seven words, the last in lower case,
+# then a capitalised word sharing a stem with one of them, then at least three more words.
+_TOKEN = re.compile(r"\S+")
+_MAX_TOPIC_LABEL_WORDS = 7
+_MIN_WORDS_AFTER_LABEL = 3
+
+
+def _topic_label_end(sentence: str) -> int | None:
+    """Where a glued heading naming the sentence's opening word ends, if the sentence starts with one."""
+    tokens = list(_TOKEN.finditer(sentence))
+    if not tokens or not tokens[0].group()[0].isupper():
+        return None
+    for k in range(2, min(_MAX_TOPIC_LABEL_WORDS, len(tokens) - _MIN_WORDS_AFTER_LABEL) + 1):
+        word, before = tokens[k].group(), tokens[k - 1].group()
+        if not (word[0].isupper() and before.isalpha() and before[0].islower()):
+            continue
+        if stem(word.lower()) in {stem(w) for w in words(sentence[: tokens[k - 1].end()])}:
+            return tokens[k - 1].end()
+    return None
+
+
 def _spans_with_labels(text: str) -> Iterator[tuple[int, int, bool]]:
     """Sentence spans, with a run-in label split off as a span of its own (marked True)."""
     for start, end in sentence_spans(text):
-        label = _RUN_IN_LABEL.match(text[start:end])
-        if label and label.end() < end - start:
-            yield start, start + len(label.group(1)), True
-            yield start + label.end(), end, False
-        else:
+        sentence = text[start:end]
+        label = _RUN_IN_LABEL.match(sentence)
+        label_end = len(label.group(1)) if label and label.end() < len(sentence) else _topic_label_end(sentence)
+        if label_end is None:
             yield start, end, False
+            continue
+        rest = sentence[label_end:]
+        yield start, start + label_end, True
+        yield start + label_end + len(rest) - len(rest.lstrip()), end, False
 
 
 def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) -> list[Candidate]:
