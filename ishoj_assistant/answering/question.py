@@ -26,6 +26,8 @@ _AMOUNT_WORDS = frozenset({"kr", "kroner", "koste", "koster", "kostede", "penge"
 _AMOUNT_PREFIXES = ("beløb", "budget", "omkostning", "udgift", "bevilg")
 _DATE_CUES = ("hvornår", "hvilket år", "hvor længe")
 _LIST_CUES = ("hvilke", "hvad gør", "hvordan")
+# "Hvad er målene / de store overskrifter / principperne i ...?": a plural asked for by "hvad" is a list.
+_ASKS_PLURAL = re.compile(r"\bhvad (?:er|var|bliver|blev) (?:de (?:\w+ ){0,2}\w+(?:er|e)\b|\w+(?:erne|ene|rne)\b)")
 _REASON_CUES = ("hvorfor", "årsag", "skyldes")
 # "Hvad kom der ud af ...", "hvad blev resultatet": what was achieved is usually counted.
 _RESULT_CUES = ("kom der ud af", "resultat", "effekt", "opnå", "nået", "hvordan gik")
@@ -93,7 +95,7 @@ class QuestionPart:
             wants_number=has(_NUMBER_CUES),
             wants_amount=_asks_amount(words(text)),
             wants_date=has(_DATE_CUES),
-            wants_list=has(_LIST_CUES),
+            wants_list=has(_LIST_CUES) or bool(_ASKS_PLURAL.search(cues)),
             wants_reason=has(_REASON_CUES),
             wants_result=has(_RESULT_CUES),
             wants_ticked=any(w.startswith(_TICKED_PREFIXES) for w in words(text)),
