@@ -240,6 +240,20 @@ def test_who_questions_ask_for_a_name(question: str, wants_name: bool) -> None:
     assert any(QuestionPart.of(part).wants_name for part in parts) is wants_name
 
 
+@pytest.mark.parametrize(
+    ("question", "wants_list"),
+    [
+        ("Hvilke aktiviteter har caféen?", True),
+        ("Hvad er målene for caféen?", True),
+        ("Hvad var de vigtigste resultater af caféen?", True),
+        ("Hvad er målet for caféen?", False),
+        ("Hvad er Torsdagsklubben?", False),
+    ],
+)
+def test_a_plural_asked_for_by_hvad_is_a_list_question(question: str, wants_list: bool) -> None:
+    assert QuestionPart.of(question).wants_list is wants_list
+
+
 def test_a_who_question_is_answered_by_a_name_or_declined(ask) -> None:  # type: ignore[no-untyped-def]
     named = ask("Hvem driver pårørendecaféen sammen med kommunen?", [passage(CAFE_PARTNERS, year=2022)])
     assert not named.declined and "Demensforeningen Vestegnen" in named.text
