@@ -147,6 +147,22 @@ def test_a_follow_up_carries_the_previous_turn_s_topic(ask) -> None:  # type: ig
     assert "1,9 mio" in answer.text and "35.000" not in answer.text
 
 
+def test_a_follow_up_does_not_quote_again_what_the_previous_answer_said(ask) -> None:  # type: ignore[no-untyped-def]
+    mentoring = (
+        "Mentorstøtte til unge\n"
+        "I 2022 havde 54 unge en mentor, som støttede dem i at møde stabilt op i uddannelse. "
+        "Desuden kom 20 af de unge i praktik hos en lokal virksomhed gennem ordningen. "
+        "Udgifterne til mentorstøtten udgjorde kr. 1,9 mio. i 2022."
+    )
+    history = [
+        {"role": "user", "content": "Hvor mange unge havde en mentor i 2022?"},
+        {"role": "assistant", "content": "I 2022 havde 54 unge en mentor, som støttede dem i at møde stabilt op i uddannelse. [1]"},
+    ]
+    for question in ("Hvor mange af de unge kom i praktik?", "Og hvad mere fik de unge med mentor?"):
+        answer = ask(question, [passage(mentoring, "ungeindsats", year=2022)], history)
+        assert "20 af de unge i praktik" in answer.text and "54 unge" not in answer.text
+
+
 def test_a_follow_up_that_names_its_own_subject_is_answered_about_it(ask) -> None:  # type: ignore[no-untyped-def]
     """"Og X – ...?" moves the conversation to X; it keeps the earlier turn only as context."""
     passages = [passage(MENTORS, "ungeindsats", year=2022), passage(CAFE, "paaroerende", year=2022)]

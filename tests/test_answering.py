@@ -250,7 +250,7 @@ def test_answer_metrics_score_recall_declines_and_citations() -> None:
     item = {"type": "numeric", "answer_facts": ["43", "kontrolgruppe"]}
     assert answer_metrics(item, good) == {"false_decline": 0.0, "fact_recall": 0.5, "citation_precision": 1.0}
     assert citation_precision(invented) == 0.0
-    assert answer_metrics(item, declined) == {"false_decline": 1.0}
+    assert answer_metrics(item, declined) == {"false_decline": 1.0, "fact_recall": 0.0}
     assert answer_metrics({"type": "unanswerable"}, declined) == {"decline_accuracy": 1.0}
     assert answer_metrics({"type": "unanswerable"}, good) == {"decline_accuracy": 0.0}
     assert answer_metrics({"type": "drafting", "answer_facts": ["43"]}, good)["draft_coverage"] == 1.0

@@ -8,6 +8,7 @@ turns that into what a reader gets:
   (``Composition.add_ratio``), so facts are not bought with length;
 - a list question answered by the list the best unit belongs to, as bullets;
 - a sentence that refers back ("Dette skyldes ...") with the sentence it refers to;
+- a follow-up without the sentences the previous answer already said (``Composition.max_said``);
 - a decline when the best probability is low, or when the year the question
   asks about is nowhere in what was found; then the answer says which years
   the documents do cover, cited.
@@ -59,12 +60,15 @@ def compose(
         ranked = _on_conversation_topic(ranked, pool, matrix)
     if not ranked or ranked[0][1] < composition.decline_below:
         return _decline(related)
+    said = _said_before(ranked, pool, matrix, composition.max_said) if matrix is not None else set()
+    ranked = [(c, p) for c, p in ranked if id(c) not in said]
     if (composition.require_anchor and anchor_missing) or unmentioned >= composition.max_unmentioned:
         return _decline(related)
     best, best_p = ranked[0]
     chosen: list[Candidate] = []
     for part in part_probabilities:
-        part_best = next((c for c, p in _ranked_quotable(pool, part) if c not in chosen and p >= composition.decline_below), None)
+        part_ranked = [(c, p) for c, p in _ranked_quotable(pool, part) if id(c) not in said]
+        part_best = next((c for c, p in part_ranked if c not in chosen and p >= composition.decline_below), None)
         if part_best is not None:
             chosen.extend(c for c in _with_list(part_best, pool, analysis, composition) if c not in chosen)
     if best not in chosen:
@@ -254,6 +258,18 @@ def _on_conversation_topic(
     """
     kept = {id(c) for c in _on_topic([c for c, _ in ranked], pool, matrix)}
     return [(c, p) for c, p in ranked if id(c) in kept]
+
+
+def _said_before(
+    ranked: list[tuple[Candidate, float]], pool: Sequence[Candidate], matrix: np.ndarray, max_said: float
+) -> set[int]:
+    """The units (by identity) the previous answer already said: a follow-up asks something new.
+
+    Only when something else is left to quote; "Kan du gentage det?" may get the same sentences again.
+    """
+    share = _column("repeats_conversation", pool, matrix)
+    said = {id(c) for c, _ in ranked if share[id(c)] >= max_said}
+    return said if len(said) < len(ranked) else set()
 
 
 def _on_topic(units: Sequence[Candidate], pool: Sequence[Candidate], matrix: np.ndarray) -> list[Candidate]:

@@ -35,7 +35,9 @@ class Composition:
     term (a named initiative). ``follow_topic`` answers a follow-up only from
     passages about the earlier question it refers to. ``max_unmentioned``:
     decline when at least this share of the question's terms is mentioned
-    nowhere in the passages (above 1: never).
+    nowhere in the passages (above 1: never). ``max_said``: a follow-up does
+    not quote again a unit whose words the previous answer already said to
+    at least this share (above 1: it may).
     """
 
     decline_below: float = 0.2
@@ -47,6 +49,7 @@ class Composition:
     require_anchor: bool = True
     follow_topic: bool = True
     max_unmentioned: float = 1.01
+    max_said: float = 1.01
 
 
 @dataclass(frozen=True)

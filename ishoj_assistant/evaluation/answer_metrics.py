@@ -23,13 +23,17 @@ _CLAIM = re.compile(rf"(?P<claim>[^\n\[\]]*?)(?P<markers>(?:\s*{MARKER_PATTERN})
 
 
 def answer_metrics(item: dict[str, Any], answer: Answer) -> dict[str, float]:
-    """Fact recall, decline correctness, citation precision and draft coverage of one answer."""
+    """Fact recall, decline correctness, citation precision and draft coverage of one answer.
+
+    Fact recall (and draft coverage) is over every answerable question, a declined one counting 0.
+    """
     kind = item.get("type", "")
     if kind == "unanswerable":
         return {"decline_accuracy": float(answer.declined)}
     metrics = {"false_decline": float(answer.declined)}
     if answer.declined:
-        return metrics
+        # A declined answerable question gave none of its facts: declining must not raise fact recall.
+        return {**metrics, "draft_coverage" if kind == "drafting" else "fact_recall": 0.0}
     recall = fact_recall(item.get("answer_facts", []), answer.text)
     metrics["draft_coverage" if kind == "drafting" else "fact_recall"] = recall
     metrics["citation_precision"] = citation_precision(answer)

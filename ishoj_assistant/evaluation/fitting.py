@@ -49,9 +49,12 @@ MIN_PIECE_WORDS = 3
 # questions' units overfit the training documents' wording at sklearn's default of 1.
 REGULARISATION = (0.1, 0.2, 0.5, 1.0)
 GRID = [
-    Composition(decline_below=d, add_ratio=r, max_units=m, require_year=y, require_type=t, follow_topic=f, max_unmentioned=u)
-    for d, r, m, y, t, f, u in itertools.product(
-        (0.02, 0.05, 0.1), (0.4, 0.6), (3, 4), (False, True), (True,), (False, True), (0.5, 0.66, 1.01)
+    Composition(
+        decline_below=d, add_ratio=r, max_units=m, require_year=y, require_type=t, follow_topic=f, max_unmentioned=u,
+        max_said=s,
+    )
+    for d, r, m, y, t, f, u, s in itertools.product(
+        (0.02, 0.05, 0.1), (0.4, 0.6), (3, 4), (False, True), (True,), (False, True), (0.5, 0.66, 1.01), (0.8, 1.01)
     )
 ]
 
@@ -289,10 +292,12 @@ def fit_and_report(examples: Sequence[Example]) -> tuple[UnitRanker, str]:
         "spørgsmålets kildedokument, så intet holdt-ude spørgsmåls dokument er set under tilpasningen.",
         "Rangeringens regularisering og sammensætningen (afvisningstærskel, hvor tæt en ekstra enhed skal ligge på den bedste, antal enheder,",
         "krav om år, opfølgninger kun fra samtalens emne, hvor stor en del af spørgsmålets ord der må mangle i",
-        "tekststykkerne; kravet om indholdstype og om spørgsmålets mest specifikke ord er altid slået til) er valgt",
+        "tekststykkerne, om en opfølgning må citere det, det forrige svar allerede sagde; kravet om indholdstype og",
+        "om spørgsmålets mest specifikke ord er altid slået til) er valgt",
         f"på de krydsvaliderede svar, for højst {MAX_FALSE_DECLINES:.2f} fejlagtige afvisninger og en median på højst",
         f"{MAX_MEDIAN_WORDS} ord. Valg, hvis mål (faktadækning + ½ opfølgninger + afviste ubesvarlige) ligger under",
         f"{OBJECTIVE_TIE:g} fra det bedste, er lige gode; blandt dem vælges det med højest faktadækning. Udkast tælles ikke med her.",
+        "Faktadækning er over alle besvarlige spørgsmål; et afvist tæller 0.",
         "",
         header,
         "|" + "---|" * (3 + len(_REPORTED)),
