@@ -270,6 +270,21 @@ def test_a_plural_asked_for_by_hvad_is_a_list_question(question: str, wants_list
     assert QuestionPart.of(question).wants_list is wants_list
 
 
+@pytest.mark.parametrize(
+    ("question", "wants_amount"),
+    [
+        ("Hvad kostede caféen?", True),
+        ("Hvad var budgettet til caféen i 2022?", True),
+        ("Hvor mange penge fik caféen?", True),
+        ("Hvad sker der med pengene til caféen efter 2022?", False),
+        ("Hvad brugte caféen pengene på?", False),
+        ("Hvilke aktiviteter fik caféen penge til?", False),
+    ],
+)
+def test_a_sum_is_asked_for_by_its_own_words_not_by_naming_money(question: str, wants_amount: bool) -> None:
+    assert QuestionPart.of(question).wants_amount is wants_amount
+
+
 def test_a_who_question_is_answered_by_a_name_or_declined(ask) -> None:  # type: ignore[no-untyped-def]
     named = ask("Hvem driver pårørendecaféen sammen med kommunen?", [passage(CAFE_PARTNERS, year=2022)])
     assert not named.declined and "Demensforeningen Vestegnen" in named.text

@@ -24,6 +24,8 @@ _PUNCTUATION = re.compile(r"\s*(?:[,:;?]|\s[–—-])\s+")
 _NUMBER_CUES = ("hvor mange", "hvor meget", "hvad koster", "hvor stor", "hvor stort", "hvor høj", "antal", "andel")
 _AMOUNT_WORDS = frozenset({"kr", "kroner", "koste", "koster", "kostede", "penge", "pengene"})
 _AMOUNT_PREFIXES = ("beløb", "budget", "omkostning", "udgift", "bevilg")
+# "Hvad var budgettet?", "hvad udgjorde udgifterne?": "hvad" asks for the sum only through these verbs.
+_COPULAS = frozenset({"er", "var", "blev", "bliver", "udgør", "udgjorde"})
 _DATE_CUES = ("hvornår", "hvilket år", "hvor længe")
 _LIST_CUES = ("hvilke", "hvad gør", "hvordan")
 # "Hvad er målene / de store overskrifter / principperne i ...?": a plural asked for by "hvad" is a list.
@@ -60,7 +62,8 @@ def _is_amount_word(word: str) -> bool:
 
 
 def _asks_amount(tokens: list[str]) -> bool:
-    """The part asks for a sum of money: it names one, unless it asks "hvilke X" of something else.
+    """The part asks for a sum of money: it names one, unless it asks "hvilke X" of something else or
+    "hvad" with a verb that is not about the sum.
 
     "Hvilke indsatser søgte vi penge til?" asks for the efforts; "Hvilket
     beløb søgte vi?" and "Hvor mange penge ...?" ask for the sum.
@@ -68,6 +71,9 @@ def _asks_amount(tokens: list[str]) -> bool:
     asked = _which(tokens)
     if asked is not None and not _is_amount_word(asked):
         return False
+    opening = tokens[1:3] if tokens[:1] == ["og"] else tokens[:2]
+    if opening[:1] == ["hvad"] and len(opening) > 1 and opening[1] not in _COPULAS and not _is_amount_word(opening[1]):
+        return False  # "Hvad sker der med pengene?" asks what became of them, not how much they were
     return any(_is_amount_word(w) for w in tokens)
 
 
