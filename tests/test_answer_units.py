@@ -3,17 +3,20 @@ the shipped ranker weights: what is quoted, what declines, lists, parts and foll
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from ishoj_assistant.answering.assistant import Assistant
 from ishoj_assistant.answering.candidates import Kind, candidates
-from ishoj_assistant.answering.composer import _lists_together
+from ishoj_assistant.answering.composer import _lists_together, compose
 from ishoj_assistant.answering.config import AnswerConfig
-from ishoj_assistant.answering.features import quotable
+from ishoj_assistant.answering.features import FEATURES, quotable
 from ishoj_assistant.answering.question import QuestionPart, split_question
+from ishoj_assistant.answering.ranker import Composition
 from ishoj_assistant.context import AppContext
 from ishoj_assistant.danish import content_terms
 from ishoj_assistant.models import Answer, Chunk, Passage, SearchFilters
+from ishoj_assistant.query import analyse
 
 TRAINING = (
     "Træningsholdet på Egevang\n"
@@ -316,3 +319,28 @@ def test_items_of_one_list_are_quoted_together_in_the_lists_own_order() -> None:
     may, hall, february, march = units["• 5. maj – E"], units["Caféen holde"], units["• 3. februar"], units["• 10. marts "]
     assert _lists_together([may, hall, february, march]) == [february, march, may, hall]
     assert _lists_together([hall, march]) == [hall, march]
+
+
+def test_a_how_many_answer_takes_the_ranked_count_below_the_chosen_sentences() -> None:
+    """Two sentences about the asked thing outrank the one holding the count; the count is still quoted,
+    first, because the ranker backs it within the composition's add ratio."""
+    text = (
+        "Alle nye beboere får en kontaktmedarbejder ved indflytningen. "
+        "Kontaktmedarbejderen besøger borgeren i eget hjem før indflytningen. "
+        "I 2022 er 9 borgere flyttet ind med en kontaktmedarbejder."
+    )
+    pool = [c for c in candidates([passage(text, year=2022)]) if quotable(c)]
+    matrix = np.zeros((len(pool), len(FEATURES)), np.float32)
+    matrix[:, FEATURES.index("passage_topic")] = 1.0
+    matrix[2, FEATURES.index("typed_match")] = 1.0
+    composition = Composition(decline_below=0.1, add_ratio=0.4, max_units=2, require_year=False)
+    answer = compose(
+        analyse("Hvor mange borgere er flyttet ind med en kontaktmedarbejder?"), pool, np.array([0.8, 0.7, 0.4]),
+        composition, matrix=matrix,
+    )
+    assert not answer.declined and answer.text.startswith("I 2022 er 9 borgere")
+    too_weak = compose(
+        analyse("Hvor mange borgere er flyttet ind med en kontaktmedarbejder?"), pool, np.array([0.8, 0.7, 0.2]),
+        composition, matrix=matrix,
+    )
+    assert too_weak.declined

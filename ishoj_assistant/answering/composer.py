@@ -83,7 +83,7 @@ def compose(
         if candidate not in chosen:
             chosen.extend(c for c in _with_list(candidate, pool, analysis, composition) if c not in chosen)
     if matrix is not None and any(part.typed for part in analysis.profile.parts):
-        chosen = _typed_first(chosen, pool, matrix)
+        chosen = _typed_first(_with_typed(chosen, ranked, pool, matrix, composition.add_ratio * best_p), pool, matrix)
     chosen = _with_antecedents(_lists_together(chosen), pool)
     # Without the asked kind of content there is no nearest answer to show for another year.
     if composition.require_type and matrix is not None and _misses_type(analysis, pool, chosen, matrix):
@@ -313,6 +313,18 @@ def _lists_together(chosen: list[Candidate]) -> list[Candidate]:
         members = [c for c in chosen if c.list_id == unit.list_id and c.passage is unit.passage]
         out.extend(sorted(members, key=lambda c: c.start))
     return out
+
+
+def _with_typed(
+    chosen: list[Candidate], ranked: list[tuple[Candidate, float]], pool: Sequence[Candidate], matrix: np.ndarray, floor: float
+) -> list[Candidate]:
+    """"Hvor mange ..." gets the best unit holding the asked kind of content, when none chosen holds it and
+    the ranker backs it (at least ``floor``): the count may rank below two sentences about the same thing."""
+    typed = _column("typed_match", pool, matrix)
+    if any(typed[id(c)] > 0 for c in chosen):
+        return chosen
+    extra = next((c for c, p in ranked if p >= floor and typed[id(c)] > 0 and c not in chosen), None)
+    return chosen if extra is None else [*chosen, extra]
 
 
 def _typed_first(chosen: list[Candidate], pool: Sequence[Candidate], matrix: np.ndarray) -> list[Candidate]:
