@@ -38,6 +38,9 @@ _FORM_QUESTION = re.compile(
     r"^\s*\d{1,2}[.)]\s+(?:(?:beskriv|angiv|redegør|udfyld|oplys|anfør|uddyb|forklar|vedhæft)\b|[^.!]*\?\s*$)",
     re.IGNORECASE,
 )
+# A form's prompt without a number, alone or glued to its field's label by the PDF ("Formålet med indsatsen
+# Beskriv kort formålet med indsatsen."): a capitalised imperative of form-filling.
+_FORM_PROMPT = re.compile(r"(?:^|\s)(?:Beskriv|Angiv|Redegør|Udfyld|Oplys|Anfør|Uddyb|Forklar|Vedhæft)\b")
 # A form's prompt before its options ("Vælg en eller flere fra listen", "Sæt kryds ved").
 _CHOICE_PROMPT = re.compile(r"\bvælg\b[^.:]*\b(?:listen|følgende)\b|\bsæt (?:et )?kryds\b", re.IGNORECASE)
 # A heading or an unbulleted item is a short line without a closing full stop.
@@ -251,11 +254,12 @@ def _asks(sentence: str, first: Sequence[str]) -> bool:
 
 def _is_form_text(sentence: str, kind: Kind, in_form_list: bool) -> bool:
     """An option of a form's list that is not ticked, a prompt to choose ("Vælg en eller flere fra listen.")
-    or a form's own question ("4. Beskriv initiativets målgruppe", "2. Hvilke indsatsområder søges der midler til?")."""
+    or a form's own question ("4. Beskriv initiativets målgruppe", "Beskriv kort formålet med indsatsen",
+    "2. Hvilke indsatsområder søges der midler til?")."""
     if kind is Kind.ITEM and in_form_list:
         return not _TICK.match(sentence)
     short = len(sentence.split()) <= _SHORT_LINE_WORDS
-    if short and _FORM_QUESTION.match(sentence):
+    if short and (_FORM_QUESTION.match(sentence) or _FORM_PROMPT.search(sentence)):
         return True
     return kind is Kind.PROSE and bool(_CHOICE_PROMPT.search(sentence)) and short
 
