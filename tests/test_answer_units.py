@@ -98,6 +98,8 @@ def test_headings_form_prompts_and_unticked_options_are_never_quoted(ask) -> Non
     assert not quotable(units["Styrke genoptræningsindsatsen"])
     assert not quotable(units["Vælg en eller flere fra listen."])
     assert quotable(units["X Styrke træningen i eget hjem"])
+    glued = candidates([passage("Formålet med indsatsen Beskriv kort formålet med indsatsen.\nFormålet er at styrke træningen.")])
+    assert [c.kind for c in glued] == [Kind.FORM, Kind.PROSE]
     answer = ask("Hvilke midler til træning af ældre søgte vi om?", [passage(form)])
     quoted = {c.quote for c in answer.citations}
     assert not quoted & {"Ansøgte midler til træning af ældre", "Styrke genoptræningsindsatsen", "Vælg en eller flere fra listen."}
@@ -305,6 +307,15 @@ def test_a_who_question_is_answered_by_a_name_or_declined(ask) -> None:  # type:
         "De nye nødkald, skærmbesøg og vasketoiletter er i drift hos borgerne i eget hjem."
     )
     assert ask("Hvem leverer de nye nødkald?", [passage(reflowed, year=2022)]).declined
+    # The municipality's own name, in most of what was found, is the setting and not who did it.
+    local = [
+        passage(
+            "Nødkald\nI 2022 fik 40 borgere i Egevang et nyt nødkald i eget hjem. Nødkaldet kan bæres om halsen.",
+            "nodkald", year=2022,
+        ),
+        passage("Træning\nTræningsholdet i Egevang mødes to gange om ugen.", "traening", year=2022),
+    ]
+    assert ask("Hvem leverer nødkaldet til borgerne?", local).declined
 
 
 def test_items_of_one_list_are_quoted_together_in_the_lists_own_order() -> None:

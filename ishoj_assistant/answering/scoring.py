@@ -13,7 +13,8 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 
 from ishoj_assistant.answering.candidates import Candidate, Kind
@@ -34,6 +35,8 @@ _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:kr\b|kroner|mio|mia)|kr\.?\s*\d", re.IGNOR
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # A capitalised word or an acronym ("Ældrerådet", "MED-udvalgene", "SSU"): Danish capitalises names only.
 _CAPITALISED = re.compile(r"(?<![\w-])[A-ZÆØÅ][\wæøåÆØÅ-]*")
+# A name in at least this share of the retrieved passages is the setting, not an answer.
+_EVERYWHERE_SHARE = 0.5
 # A list item this short may be a name alone ("• Ældrerådet", "• Søholm Seniorer"); a longer one is a statement.
 _MAX_NAME_ITEM_WORDS = 5
 # The capitalised words a sentence opens with ("Status Overordnet set er ...": a glued label and the first
@@ -98,7 +101,8 @@ class Scorer:
         self.config = config
         self._asked = numbers(" ".join(t.word for t in profile.terms))
         self._asked_words = {t.word for t in profile.terms} | {t.stem for t in profile.terms}  # not names
-        self._common_words = {w for p in {id(c.passage): c.passage for c in pool}.values() for w in _LOWER_WORD.findall(p.text)}
+        passages = {id(c.passage): c.passage for c in pool}.values()
+        self._common_words = {w for p in passages for w in _LOWER_WORD.findall(p.text)} | _everywhere(passages)
         self._vocabulary = vocabulary
         self._passage_terms: dict[int, frozenset[str]] = {}
         self._own: dict[int, frozenset[str]] = {}
@@ -249,6 +253,14 @@ class Scorer:
         asked = {t.stem for t in self.profile.typed_terms} | {t.word for t in self.profile.typed_terms}
         new = [s for s in stems if s not in asked and not any(a in s or s in a for a in asked if len(a) >= 4 and len(s) >= 4)]
         return not stems or len(new) / len(stems) < _MIN_NOVELTY
+
+
+def _everywhere(passages: Iterable[Passage]) -> set[str]:
+    """Capitalised words (lower-cased) in at least half of the passages, and two or more: the municipality's
+    own name, no answer to "hvem"."""
+    texts = list(passages)
+    seen = Counter(w.lower() for p in texts for w in set(_CAPITALISED.findall(p.text)))
+    return {w for w, n in seen.items() if n >= max(2, _EVERYWHERE_SHARE * len(texts))}
 
 
 def _mentioned(
