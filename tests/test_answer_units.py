@@ -166,6 +166,9 @@ def test_a_follow_up_does_not_quote_again_what_the_previous_answer_said(ask) -> 
     for question in ("Hvor mange af de unge kom i praktik?", "Og hvad mere fik de unge med mentor?"):
         answer = ask(question, [passage(mentoring, "ungeindsats", year=2022)], history)
         assert "20 af de unge i praktik" in answer.text and "54 unge" not in answer.text
+    # What the follow-up itself asks for is quoted again, though the previous answer said it.
+    again = ask("Og hvor mange unge havde en mentor?", [passage(mentoring, "ungeindsats", year=2022)], history)
+    assert "54 unge" in again.text
 
 
 def test_a_follow_up_that_names_its_own_subject_is_answered_about_it(ask) -> None:  # type: ignore[no-untyped-def]

@@ -33,6 +33,8 @@ from ishoj_assistant.query import QueryAnalysis
 
 # A follow-up's unit must stand in a passage covering at least this share of the best passage's topic coverage.
 TOPIC_SHARE = 0.5
+# A unit the previous answer said is quoted again when it covers at least this share of the follow-up's own words.
+ASKED_AGAIN = 0.5
 
 
 def compose(
@@ -265,10 +267,12 @@ def _said_before(
 ) -> set[int]:
     """The units (by identity) the previous answer already said: a follow-up asks something new.
 
-    Only when something else is left to quote; "Kan du gentage det?" may get the same sentences again.
+    Not a unit that holds what the follow-up itself asks for ("Og hvad er status?" after an answer that
+    quoted the status line gets it again), and only when something else is left to quote.
     """
     share = _column("repeats_conversation", pool, matrix)
-    said = {id(c) for c, _ in ranked if share[id(c)] >= max_said}
+    asked = _column("typed_coverage", pool, matrix)
+    said = {id(c) for c, _ in ranked if share[id(c)] >= max_said and asked[id(c)] < ASKED_AGAIN}
     return said if len(said) < len(ranked) else set()
 
 
