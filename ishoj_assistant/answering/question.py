@@ -73,7 +73,7 @@ def _asks_amount(tokens: list[str]) -> bool:
         return False
     opening = tokens[1:3] if tokens[:1] == ["og"] else tokens[:2]
     if opening[:1] == ["hvad"] and len(opening) > 1 and opening[1] not in _COPULAS and not _is_amount_word(opening[1]):
-        return False  # "Hvad sker der med pengene?" asks what became of them, not how much they were
+        return False  # "Hvad skete der med budgettet?" asks what became of it, not how much it was
     return any(_is_amount_word(w) for w in tokens)
 
 
