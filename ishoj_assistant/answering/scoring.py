@@ -14,6 +14,7 @@ import itertools
 import math
 import re
 from collections import Counter
+from functools import cached_property
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 
@@ -101,8 +102,6 @@ class Scorer:
         self.config = config
         self._asked = numbers(" ".join(t.word for t in profile.terms))
         self._asked_words = {t.word for t in profile.terms} | {t.stem for t in profile.terms}  # not names
-        passages = {id(c.passage): c.passage for c in pool}.values()
-        self._common_words = {w for p in passages for w in _LOWER_WORD.findall(p.text)} | _everywhere(passages)
         self._vocabulary = vocabulary
         self._passage_terms: dict[int, frozenset[str]] = {}
         self._own: dict[int, frozenset[str]] = {}
@@ -230,6 +229,13 @@ class Scorer:
             or (part.wants_name and self._names(candidate))
         )
 
+    @cached_property
+    def _not_names(self) -> set[str]:
+        """Capitalised words that are no names here: written in lower case somewhere in the retrieved text, or
+        in most of it. Worked out only when a question asks for a name."""
+        passages = {id(c.passage): c.passage for c in self.pool}.values()
+        return {w for p in passages for w in _LOWER_WORD.findall(p.text)} | _everywhere(passages)
+
     def _names(self, candidate: Candidate) -> bool:
         """The sentence names someone the question does not: a capitalised word that does not open it
         (a short list item, "• Ældrerådet", may be the name alone)."""
@@ -237,7 +243,7 @@ class Scorer:
         bare_name = candidate.is_list_item and len(text.split()) <= _MAX_NAME_ITEM_WORDS
         return any(
             (bare_name or not _OPENING.search(text[: m.start()])) and m.group().lower() not in asked
-            and m.group().lower() not in self._common_words
+            and m.group().lower() not in self._not_names
             and not any(m.group().lower().startswith(a) for a in asked if len(a) >= 4)
             for m in _CAPITALISED.finditer(text)
         )
