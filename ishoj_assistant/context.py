@@ -15,7 +15,10 @@ from ishoj_assistant.settings import Settings, get_settings
 from ishoj_assistant.store import ChunkStore
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ishoj_assistant.answering.assistant import Assistant
+    from ishoj_assistant.models import Chunk
     from ishoj_assistant.retrieval.hybrid import HybridRetriever
     from ishoj_assistant.retrieval.keyword import KeywordSearcher
 
@@ -47,6 +50,7 @@ class AppContext:
         from ishoj_assistant.retrieval.dense import DenseRetriever
         from ishoj_assistant.retrieval.hybrid import HybridRetriever, Signal
         from ishoj_assistant.retrieval.metadata import MetadataBoost
+        from ishoj_assistant.retrieval.rerank import ClosestUnitRerank
 
         s, keyword = self.settings, self.keyword
         signals = [
@@ -61,7 +65,14 @@ class AppContext:
             candidates=s.candidates,
             duplicate_similarity=s.duplicate_similarity,
             boost=MetadataBoost(year=s.boost_year, doc_type=s.boost_doc_type),
+            rerank=ClosestUnitRerank(self.embedder.embed_query, self._unit_vectors, s.rerank_weight, s.rerank_depth),
         )
+
+    def _unit_vectors(self, chunk: "Chunk") -> "np.ndarray":
+        """The vectors of a chunk's answer units, embedded at ingest (so these are cache lookups)."""
+        from ishoj_assistant.answering.features import unit_texts
+
+        return self.embedder.embed_passages(unit_texts(chunk))
 
     @cached_property
     def assistant(self) -> "Assistant":

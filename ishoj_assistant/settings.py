@@ -93,11 +93,16 @@ class Settings(BaseSettings):
     weight_dense: float = Field(1.5, ge=0, description="RRF weight of dense (e5) search.")
     rrf_k: int = Field(20, ge=1, description="Rank constant of reciprocal rank fusion.")
     boost_year: float = Field(
-        0.02, ge=0, description="Added to a passage's fused score when it speaks of a year the question asks about."
+        0.01, ge=0, description="Added to a passage's fused score when it speaks of a year the question asks about."
     )
     boost_doc_type: float = Field(
         0.0, ge=0, description="Added when its document type is the one the question names (ansøgning, status, strategi)."
     )
+    rerank_weight: float = Field(
+        10.0, ge=0, description="Weight of a passage's closest sentence to the question against its fused place, "
+        "when the top of the fused list is re-ordered (0 = off); chosen by cross-validation."
+    )
+    rerank_depth: int = Field(10, ge=1, description="How many of the best fused passages are re-ordered by their closest sentence.")
     candidates: int = Field(
         200, ge=1, description="Candidates each signal contributes to the fusion; deep enough that folding copies still leaves k."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -182,3 +183,35 @@ def test_search_text_names_the_title_once() -> None:
     body = chunk("Cykelværkstedet havde 40 brugere.", "Cykelværksted")
     assert title_page.context_text().lower().count("status på klubtilbud") == 1
     assert body.context_text().startswith("Status på klubtilbud (2024) › Cykelværksted\n")
+
+
+# --- closest-sentence re-ordering ----------------------------------------------------
+
+
+def test_closest_sentence_reorders_the_top_and_keeps_descending_scores(small_context: AppContext) -> None:
+    rerank = small_context.retriever.rerank
+    assert rerank is not None and rerank.weight > 0
+    query = "Hvor mange borgere har kontinensklinikken haft i forløb?"
+    fused = small_context.retriever.search(query, k=3)
+    # Put the clinic's passage last: only its closest sentence can bring it back up.
+    reversed_order = sorted(fused, key=lambda p: p.doc_id == "klinik")
+    strong = replace(rerank, weight=1000.0)
+    reordered = strong(query, reversed_order)
+    assert reordered[0].doc_id == "klinik"
+    assert sorted(p.chunk.chunk_id for p in reordered) == sorted(p.chunk.chunk_id for p in fused)
+    assert [p.score for p in fused] == sorted((p.score for p in fused), reverse=True)  # re-ordered in search
+    assert replace(rerank, weight=0.0)(query, reversed_order) == reversed_order
+
+
+def test_closest_sentence_reordering_stays_within_its_depth(small_context: AppContext) -> None:
+    rerank = replace(small_context.retriever.rerank, weight=1000.0, depth=2)
+    passages = small_context.retriever.search("Hvor mange borgere har kontinensklinikken haft i forløb?", k=3)
+    tail_first = [passages[1], passages[2], passages[0]]
+    assert rerank("kontinensklinikken", tail_first)[2] is tail_first[2]
+
+
+def test_units_of_indexed_chunks_need_no_embedding_at_query_time(small_context: AppContext) -> None:
+    from ishoj_assistant.answering.features import unit_texts
+
+    chunks = list(small_context.store.iter_chunks())
+    assert chunks and all(small_context.embedder.missing_count(unit_texts(c)) == 0 for c in chunks)

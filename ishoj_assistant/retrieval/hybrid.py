@@ -5,7 +5,9 @@ paraphrases, e5-small misses exact numbers and names, and both miss a
 question's "tandpleje" against the document's "omsorgstandplejen". Weighted
 reciprocal rank fusion combines them without calibrating their incomparable
 scores; the weights live in the settings. Near-duplicates of a better-ranked
-passage are left out of the result (retrieval/duplicates.py).
+passage are left out of the result (retrieval/duplicates.py), and the top of
+the fused list is re-ordered by each passage's closest sentence to the
+question (retrieval/rerank.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ishoj_assistant.models import Chunk, Passage, SearchFilters
 from ishoj_assistant.query import QueryAnalysis, analyse
 from ishoj_assistant.retrieval.duplicates import distinct_passages
 from ishoj_assistant.retrieval.metadata import MetadataBoost, boosted, covering_asked_years
+from ishoj_assistant.retrieval.rerank import ClosestUnitRerank
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class HybridRetriever:
         candidates: int,
         duplicate_similarity: float,
         boost: MetadataBoost = MetadataBoost(),
+        rerank: ClosestUnitRerank | None = None,
     ):
         self.signals = [s for s in signals if s.weight > 0]
         self._rarity = rarity
@@ -59,6 +63,7 @@ class HybridRetriever:
         self.candidates = candidates
         self.duplicate_similarity = duplicate_similarity
         self.boost = boost
+        self.rerank = rerank
 
     def rankings(self, query: str, filters: SearchFilters | None = None) -> dict[str, list[Passage]]:
         """Each enabled signal's own ranking, all under the same filters."""
@@ -73,16 +78,24 @@ class HybridRetriever:
         """The k best passages; ``analysis`` is the question's one analysis (made here from the query if not given)."""
         if not query.strip():
             return []
-        return self.fuse(self.rankings(query, filters), k, analysis or analyse(query))
+        return self.fuse(self.rankings(query, filters), k, analysis or analyse(query), query)
 
-    def fuse(self, rankings: dict[str, list[Passage]], k: int, analysis: QueryAnalysis | None = None) -> list[Passage]:
+    def fuse(
+        self, rankings: dict[str, list[Passage]], k: int, analysis: QueryAnalysis | None = None, query: str | None = None
+    ) -> list[Passage]:
         """The signals' rankings fused and boosted by the question's years and document types,
-        without copies of a better-ranked passage, cut at k; a comparison covers each asked year."""
+        without copies of a better-ranked passage, the top re-ordered by the passages' closest
+        sentences to ``query`` (the analysed text when not given), cut at k; a comparison covers
+        each asked year."""
         weights = {s.name: s.weight for s in self.signals}
         fused = reciprocal_rank_fusion([(weights[n], ranked) for n, ranked in rankings.items() if n in weights], self.rrf_k)
         if analysis is not None:
             fused = boosted(fused, analysis, self.boost)
-        distinct = distinct_passages(fused, k, self.duplicate_similarity)
+        query = query or (analysis.text if analysis else None)
+        depth = max(k, self.rerank.depth) if self.rerank and query else k
+        distinct = distinct_passages(fused, depth, self.duplicate_similarity)
+        if self.rerank and query:
+            distinct = self.rerank(query, distinct)
         if analysis is not None:
             # Yearly copies were folded into the best-ranked one; a comparison wants them back.
             distinct = covering_asked_years(distinct, fused, analysis, k)

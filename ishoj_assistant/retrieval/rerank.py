@@ -1,0 +1,63 @@
+"""Re-ordering the top of the fused ranking by each passage's closest sentence to the question.
+
+A chunk's own vector averages everything it says: a summary that touches ten
+initiatives and the status section of the one asked about end up equally
+close to the question, and the passages a comparison needs from a second
+document sink below the first document's near-copies. The sentence (or
+heading) closest to the question tells them apart, since the answer is in one
+sentence, not in the chunk's average. The units and their vectors are the
+answer layer's, embedded at ingest, so this costs lookups, not embeddings.
+
+The score of the top ``depth`` passages is ``1 / (1 + fused place) +
+weight × the closest unit's cosine``; ``weight`` and ``depth`` are chosen by
+cross-validation (benchmarks/retrieval_ablation.py, docs/retrieval.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ishoj_assistant.models import Chunk, Passage
+
+# Chunks whose closest-unit vectors are kept in memory: a few queries' worth of top passages many times over.
+_CACHED_CHUNKS = 20_000
+
+
+@dataclass(frozen=True)
+class ClosestUnitRerank:
+    """Moves a passage up when one of its sentences or headings is closer to the question than its neighbours'."""
+
+    query_vector: Callable[[str], np.ndarray]
+    unit_vectors: Callable[[Chunk], np.ndarray]  # one row per unit (sentence, list item, heading) of a chunk
+    weight: float
+    depth: int
+    _vectors: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+
+    def __call__(self, query: str, passages: Sequence[Passage]) -> list[Passage]:
+        """The passages with their top ``depth`` re-ordered; each place keeps its fused score, so scores still descend."""
+        head = list(passages[: self.depth])
+        if self.weight <= 0 or len(head) < 2:
+            return list(passages)
+        vector = self.query_vector(query)
+        score = [1.0 / (1 + place) + self.weight * self.closest(vector, p.chunk) for place, p in enumerate(head)]
+        order = sorted(range(len(head)), key=lambda i: -score[i])
+        reordered = [Passage(head[i].chunk, head[place].score) for place, i in enumerate(order)]
+        return reordered + list(passages[self.depth :])
+
+    def closest(self, query_vector: np.ndarray, chunk: Chunk) -> float:
+        """The highest cosine between the question and one of the chunk's units (0 for a chunk without units)."""
+        vectors = self._chunk_vectors(chunk)
+        return float((vectors @ query_vector).max()) if len(vectors) else 0.0
+
+    def _chunk_vectors(self, chunk: Chunk) -> np.ndarray:
+        key = hashlib.sha1(f"{chunk.chunk_id}\n{chunk.title}\n{chunk.section}\n{chunk.text}".encode()).hexdigest()
+        vectors = self._vectors.get(key)
+        if vectors is None:
+            if len(self._vectors) >= _CACHED_CHUNKS:
+                self._vectors.clear()
+            vectors = self._vectors[key] = self.unit_vectors(chunk)
+        return vectors
