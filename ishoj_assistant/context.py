@@ -68,11 +68,11 @@ class AppContext:
             rerank=ClosestUnitRerank(self.embedder.embed_query, self._unit_vectors, s.rerank_weight, s.rerank_depth),
         )
 
-    def _unit_vectors(self, chunk: "Chunk") -> "np.ndarray":
-        """The vectors of a chunk's answer units, embedded at ingest (so these are cache lookups)."""
+    def _unit_vectors(self, chunk: "Chunk") -> "np.ndarray | None":
+        """The vectors of a chunk's answer units as ingest cached them; None when they were never embedded."""
         from ishoj_assistant.answering.features import unit_texts
 
-        return self.embedder.embed_passages(unit_texts(chunk))
+        return self.embedder.cached_passages(unit_texts(chunk))
 
     @cached_property
     def assistant(self) -> "Assistant":

@@ -248,6 +248,15 @@ class CachedEmbedder(Embedder):
             cached.update(fresh)
         return np.stack([cached[k] for k in keys]) if keys else np.zeros((0, self.dimension), np.float32)
 
+    def cached_passages(self, texts: Sequence[str]) -> np.ndarray | None:
+        """The texts' vectors when every one is cached, else None: for query-time callers that must not embed."""
+        keys = [self.key(t) for t in texts]
+        cached = self._lookup(keys)
+        if len(set(keys) - set(cached)):
+            return None
+        self.hits += len(keys)
+        return np.stack([cached[k] for k in keys]) if keys else np.zeros((0, self.dimension), np.float32)
+
     def missing_count(self, texts: Sequence[str]) -> int:
         """How many of these texts would really be embedded (for progress bars)."""
         keys = {self.key(t) for t in texts}

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ishoj_assistant.context import AppContext
-from ishoj_assistant.models import SearchFilters
+from ishoj_assistant.models import Passage, SearchFilters
 from ishoj_assistant.retrieval.duplicates import jaccard, word_shape
 from ishoj_assistant.retrieval.hybrid import HybridRetriever
 from ishoj_assistant.store import ChunkStore
@@ -215,3 +215,15 @@ def test_units_of_indexed_chunks_need_no_embedding_at_query_time(small_context: 
 
     chunks = list(small_context.store.iter_chunks())
     assert chunks and all(small_context.embedder.missing_count(unit_texts(c)) == 0 for c in chunks)
+
+
+def test_chunks_whose_units_were_never_embedded_keep_the_fused_order_and_embed_nothing(
+    small_context: AppContext,
+) -> None:
+    rerank = replace(small_context.retriever.rerank, weight=1000.0)
+    passages = small_context.retriever.search("Hvor mange borgere har kontinensklinikken haft i forløb?", k=3)
+    unseen = replace(passages[-1].chunk, text=passages[-1].chunk.text + " Denne sætning er aldrig indlejret i cachen.")
+    tail_first = [Passage(unseen, passages[-1].score), *passages[:-1]]
+    misses = small_context.embedder.misses
+    assert rerank("kontinensklinikken", tail_first) == tail_first
+    assert small_context.embedder.misses == misses

@@ -7,6 +7,10 @@ document sink below the first document's near-copies. The sentence (or
 heading) closest to the question tells them apart, since the answer is in one
 sentence, not in the chunk's average. The units and their vectors are the
 answer layer's, embedded at ingest, so this costs lookups, not embeddings.
+When a chunk's units were never embedded (a cache lost, chunks written by
+another tool), the query keeps the fused order: embedding sentences at query
+time would cost seconds, and a mix of known and unknown closeness would
+compare unlike things.
 
 The score of the top ``depth`` passages is ``1 / (1 + fused place) +
 weight × the closest unit's cosine``; ``weight`` and ``depth`` are chosen by
@@ -32,7 +36,7 @@ class ClosestUnitRerank:
     """Moves a passage up when one of its sentences or headings is closer to the question than its neighbours'."""
 
     query_vector: Callable[[str], np.ndarray]
-    unit_vectors: Callable[[Chunk], np.ndarray]  # one row per unit (sentence, list item, heading) of a chunk
+    unit_vectors: Callable[[Chunk], np.ndarray | None]  # a row per unit (sentence, item, heading); None if not embedded
     weight: float
     depth: int
     _vectors: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
@@ -43,21 +47,29 @@ class ClosestUnitRerank:
         if self.weight <= 0 or len(head) < 2:
             return list(passages)
         vector = self.query_vector(query)
-        score = [1.0 / (1 + place) + self.weight * self.closest(vector, p.chunk) for place, p in enumerate(head)]
+        closest = [c for c in (self.closest(vector, p.chunk) for p in head) if c is not None]
+        if len(closest) < len(head):
+            return list(passages)
+        score = [1.0 / (1 + place) + self.weight * c for place, c in enumerate(closest)]
         order = sorted(range(len(head)), key=lambda i: -score[i])
         reordered = [Passage(head[i].chunk, head[place].score) for place, i in enumerate(order)]
         return reordered + list(passages[self.depth :])
 
-    def closest(self, query_vector: np.ndarray, chunk: Chunk) -> float:
-        """The highest cosine between the question and one of the chunk's units (0 for a chunk without units)."""
+    def closest(self, query_vector: np.ndarray, chunk: Chunk) -> float | None:
+        """The highest cosine between the question and one of the chunk's units: 0 for a chunk without
+        units, None when its units were never embedded."""
         vectors = self._chunk_vectors(chunk)
+        if vectors is None:
+            return None
         return float((vectors @ query_vector).max()) if len(vectors) else 0.0
 
-    def _chunk_vectors(self, chunk: Chunk) -> np.ndarray:
+    def _chunk_vectors(self, chunk: Chunk) -> np.ndarray | None:
         key = hashlib.sha1(f"{chunk.chunk_id}\n{chunk.title}\n{chunk.section}\n{chunk.text}".encode()).hexdigest()
-        vectors = self._vectors.get(key)
-        if vectors is None:
+        if key in self._vectors:
+            return self._vectors[key]
+        vectors = self.unit_vectors(chunk)
+        if vectors is not None:  # not embedded yet may change (an ingest running now): ask again next time
             if len(self._vectors) >= _CACHED_CHUNKS:
                 self._vectors.clear()
-            vectors = self._vectors[key] = self.unit_vectors(chunk)
+            self._vectors[key] = vectors
         return vectors
