@@ -17,6 +17,7 @@ from ishoj_assistant.api import create_app
 from ishoj_assistant.services.text_input import MAX_QUESTION_CHARS
 from ishoj_assistant.api.security import InsecureBindError, check_bind
 from ishoj_assistant.context import AppContext
+from ishoj_assistant.settings import Settings
 from tests.conftest import SHIPPED_CORPUS, make_settings
 from tests.live_server import free_port, live_server, serve_process, stop_serve, wait_healthy
 from tests.pdf_factory import Heading, Paragraph, make_bomb_pdf, make_pdf, make_scanned_pdf
@@ -348,7 +349,7 @@ def test_serve_with_a_built_index_serves_api_and_ui_without_reingesting(
     data_dir = tmp_path / "data"
     shutil.copytree(corpus_context.settings.data_dir, data_dir, symlinks=True)
     port = free_port()
-    process = serve_process({"ISHOJ_DATA_DIR": str(data_dir)}, "--port", str(port))
+    process = serve_process({"ISHOJ_DATA_DIR": str(data_dir), **store_environment(corpus_context.settings)}, "--port", str(port))
     try:
         health = wait_healthy(f"http://127.0.0.1:{port}", process, timeout=90)
         assert health["documents"] == 5
@@ -358,6 +359,17 @@ def test_serve_with_a_built_index_serves_api_and_ui_without_reingesting(
     finally:
         output = stop_serve(process)
     assert "127.0.0.1" in output and "Indekset er tomt" not in output
+
+
+def store_environment(settings: Settings) -> dict[str, str]:
+    """The environment that points a serve process at the same Chroma collection as ``settings``
+    (a `chroma run` server's collection is not in the data dir that is copied)."""
+    return {
+        "ISHOJ_STORE_MODE": settings.store_mode,
+        "ISHOJ_CHROMA_HOST": settings.chroma_host,
+        "ISHOJ_CHROMA_PORT": str(settings.chroma_port),
+        "ISHOJ_COLLECTION": settings.collection,
+    }
 
 
 def test_serve_ingests_the_corpus_when_the_index_is_empty(tmp_path: Path, embedding_cache_dir: Path) -> None:
