@@ -290,3 +290,12 @@ def test_question_profile_reads_what_kind_of_answer_is_wanted() -> None:
 def test_a_question_about_something_the_documents_never_mention_declines(assistant: Assistant, question: str) -> None:
     answer = assistant.answer(question)
     assert answer.declined and not answer.citations
+
+
+def test_draft_sections_ask_for_content_not_for_a_name() -> None:
+    # A section is filled by the answer ranker asked the section's question; a "hvem"-question makes
+    # it prefer units that name someone (a form's ticked options) over the text that describes the section.
+    from ishoj_assistant.answering.draft import SECTIONS
+
+    for section in SECTIONS:
+        assert not any(part.wants_name for part in analyse(section.asks).profile.parts), section.heading

@@ -39,7 +39,7 @@ class Section:
 SECTIONS = (
     Section("Formål", ("formål", "sigte"), "Hvad er formålet og målet med indsatsen"),
     Section("Baggrund", ("baggrund", "begrundelse", "behov"), "Hvad er baggrunden og behovet for indsatsen"),
-    Section("Målgruppe", ("målgruppe",), "Hvem er målgruppen, hvilke borgere retter indsatsen sig mod"),
+    Section("Målgruppe", ("målgruppe",), "Hvilke borgere er målgruppen, og hvilke borgere retter indsatsen sig mod"),
     Section("Aktiviteter", ("aktivitet", "indhold", "plan"), "Hvilke aktiviteter gennemføres i indsatsen"),
     Section("Forventede resultater", ("resultat", "effekt", "succeskriter"), "Hvilke resultater og effekter forventes og er opnået"),
 )
