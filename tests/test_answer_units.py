@@ -83,6 +83,23 @@ def test_a_year_outside_the_documents_declines_and_says_which_year_they_cover(as
     assert moved.citations and "40 borgere" in moved.citations[0].quote
 
 
+def test_a_year_outside_the_documents_points_to_the_amount_the_conversation_already_gave(ask) -> None:  # type: ignore[no-untyped-def]
+    # A new question about another year gets the nearest year's amount as its cited pointer, even though
+    # the previous answer already showed that sentence.
+    notes = [passage(
+        "Klippekort til hjemmeboende ældre\nBudget: Der er afsat kr. 120.000 i 2022.\n"
+        "I 2022 har 35 borgere brugt klippekortet til ture og besøg.", "klippekort-2022", year=2022,
+    )]
+    history: list[dict[str, str]] = []
+    for question in ("Hvor mange borgere har brugt klippekortet i 2022?", "Og hvad kostede det?"):
+        answer = ask(question, notes, history)
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+    assert "120.000" in history[-1]["content"]
+    moved = ask("Hvad var budgettet for klippekortet i 2031?", notes, history)
+    assert moved.declined and "2031" in moved.text and "2022" in moved.text
+    assert moved.citations and "120.000" in moved.citations[0].quote
+
+
 def test_headings_form_prompts_and_unticked_options_are_never_quoted(ask) -> None:  # type: ignore[no-untyped-def]
     form = (
         "Ansøgte midler til træning af ældre\n"

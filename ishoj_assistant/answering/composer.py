@@ -62,7 +62,9 @@ def compose(
         ranked = _on_conversation_topic(ranked, pool, matrix)
     if not ranked or ranked[0][1] < composition.decline_below:
         return _decline(related)
-    said = _said_before(ranked, pool, matrix, composition.max_said) if matrix is not None else set()
+    follow_up = matrix is not None and analysis.is_follow_up
+    said = _said_before(ranked, pool, matrix, composition.max_said) if follow_up else set()
+    said_units = [c for c, _ in ranked if id(c) in said]
     ranked = [(c, p) for c, p in ranked if id(c) not in said]
     if (composition.require_anchor and anchor_missing) or unmentioned >= composition.max_unmentioned:
         return _decline(related)
@@ -84,14 +86,19 @@ def compose(
             continue
         if candidate not in chosen:
             chosen.extend(c for c in _with_list(candidate, pool, analysis, composition) if c not in chosen)
-    if matrix is not None and any(part.typed for part in analysis.profile.parts):
+    typed_question = any(part.typed for part in analysis.profile.parts)
+    if matrix is not None and typed_question:
         chosen = _typed_first(_with_typed(chosen, ranked, pool, matrix, composition.add_ratio * best_p), pool, matrix)
     chosen = _with_antecedents(_lists_together(chosen), pool)
     # Without the asked kind of content there is no nearest answer to show for another year.
     if composition.require_type and matrix is not None and _misses_type(analysis, pool, chosen, matrix):
         return _decline(related)
     if composition.require_year and _misses_year(analysis, chosen):
-        return _year_decline(analysis, chosen, related)
+        # What the conversation already said may still be the nearest year's answer to point to.
+        nearest = [*chosen, *said_units]
+        if matrix is not None and typed_question:
+            nearest = _typed_first(nearest, pool, matrix)
+        return _year_decline(analysis, nearest, related)
     citations = cite(chosen)
     lines = [_line(unit, c.quote, c.n, _label(unit, pool)) for c, unit in zip(citations, chosen)]
     return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
@@ -344,10 +351,10 @@ def _typed_first(chosen: list[Candidate], pool: Sequence[Candidate], matrix: np.
 
 
 def _year_decline(analysis: QueryAnalysis, chosen: Sequence[Candidate], related: Sequence[Passage]) -> Answer:
-    """Decline, saying which years the closest unit does speak of, cited."""
+    """Decline, saying which years the closest unit on the question's subject does speak of, cited."""
     asked = ", ".join(str(y) for y in sorted(analysis.years))
-    unit = chosen[0]
-    if not names_anchor(analysis.text, unit):
+    unit = next((c for c in chosen if names_anchor(analysis.text, c)), None)
+    if unit is None:
         return _decline(related)
     covered = ", ".join(str(y) for y in sorted(effective_years(unit)))
     if not covered:
