@@ -118,7 +118,9 @@ class Settings(BaseSettings):
     llm_model: str = "llama3.1"
     llm_api_key: str | None = None
     llm_timeout_s: float = 120.0
-    answer_passages: int = Field(8, ge=1, description="Passages retrieved per question.")
+    answer_passages: int = Field(
+        5, ge=1, description="Passages an answer or draft reads; chosen by cross-validation with the ranker (docs/answers.md)."
+    )
     answer_related: int = Field(3, ge=0, description="Passages offered as 'Måske relevant' on a decline.")
     answer_focus_weight: float = Field(2.0, ge=1, description="Weight of a follow-up's own words over the history's.")
     answer_context_weight: float = Field(0.5, ge=0, le=1, description="Weight of terms from a unit's heading and neighbours.")

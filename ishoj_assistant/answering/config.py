@@ -20,7 +20,7 @@ WEIGHTS_FILE = Path(__file__).with_name("ranker_weights.json")
 class AnswerConfig:
     """Knobs of retrieval-for-answers, term weighting and drafts."""
 
-    passages: int = 8
+    passages: int = 5
     related: int = 3
     context_weight: float = 0.5
     focus_weight: float = 2.0
