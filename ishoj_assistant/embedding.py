@@ -246,16 +246,20 @@ class CachedEmbedder(Embedder):
             fresh = list(zip(unique_missing.keys(), new_vectors))
             self._store(fresh)
             cached.update(fresh)
-        return np.stack([cached[k] for k in keys]) if keys else np.zeros((0, self.dimension), np.float32)
+        return self._stacked(keys, cached)
 
     def cached_passages(self, texts: Sequence[str]) -> np.ndarray | None:
         """The texts' vectors when every one is cached, else None: for query-time callers that must not embed."""
         keys = [self.key(t) for t in texts]
         cached = self._lookup(keys)
-        if len(set(keys) - set(cached)):
+        if any(key not in cached for key in keys):
             return None
         self.hits += len(keys)
-        return np.stack([cached[k] for k in keys]) if keys else np.zeros((0, self.dimension), np.float32)
+        return self._stacked(keys, cached)
+
+    def _stacked(self, keys: list[str], vectors: dict[str, np.ndarray]) -> np.ndarray:
+        """The vectors of the keys in their order, one row each (an empty matrix for no keys)."""
+        return np.stack([vectors[k] for k in keys]) if keys else np.zeros((0, self.dimension), np.float32)
 
     def missing_count(self, texts: Sequence[str]) -> int:
         """How many of these texts would really be embedded (for progress bars)."""
