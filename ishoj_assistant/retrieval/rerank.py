@@ -13,8 +13,9 @@ time would cost seconds, and a mix of known and unknown closeness would
 compare unlike things.
 
 The score of the top ``depth`` passages is ``1 / (1 + fused place) +
-weight × the closest unit's cosine``; ``weight`` and ``depth`` are chosen by
-cross-validation (benchmarks/retrieval_ablation.py, docs/retrieval.md).
+weight × the closest unit's cosine``. ``weight`` is chosen by cross-validation
+with the fusion's weights (benchmarks/retrieval_ablation.py, docs/retrieval.md);
+``depth`` 10 did as well as 15 and better than 6 in the same check.
 """
 
 from __future__ import annotations
