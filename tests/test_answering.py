@@ -114,6 +114,17 @@ def test_follow_up_is_rewritten_and_retrieves_the_right_document(assistant: Assi
     assert assistant.retrieve(analysis, "answer", None)[0].doc_id == "sundhedsstrategien-opfoelgning-2018"
 
 
+def test_a_follow_up_is_searched_with_the_previous_answer_s_lead_not_all_of_it() -> None:
+    # A long extractive answer would otherwise outweigh the question and find the passages already shown.
+    history = [
+        {"role": "user", "content": "Hvad er status for seniorsvømningen?"},
+        {"role": "assistant", "content": "Der er oprettet 6 svømmehold i alt. [1]\n- Holdene mødes om aftenen i hallen ved biblioteket. [2]"},
+    ]
+    query = standalone_query("Hvad kostede det?", history).lower()
+    assert "seniorsvømningen" in query and "svømmehold" in query.split()
+    assert "biblioteket" not in query and "[1]" not in query and " 1 " not in f" {query} "
+
+
 def test_a_question_with_its_own_topic_is_not_a_follow_up() -> None:
     question = "Hvor mange borgere har været igennem kontinensklinikken?"
     assert not is_follow_up(question, BOBLBERG_HISTORY)

@@ -7,6 +7,7 @@ previous turns, so a follow-up is searched together with their content words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from ishoj_assistant.danish import STOPWORDS, content_terms, words
@@ -44,9 +45,22 @@ def standalone_query(question: str, history: History) -> str:
     if not is_follow_up(question, history):
         return question
     user_turns = [t["content"] for t in history if t.get("role") == "user"][-_USER_TURNS:]
-    assistant_turns = [t["content"] for t in history if t.get("role") == "assistant"][-1:]
+    assistant_turns = [_lead(t["content"]) for t in history if t.get("role") == "assistant"][-1:]
     context_words = [w for text in [*user_turns, *assistant_turns] for w in _content_words(text)]
     return " ".join(dict.fromkeys([*context_words, question]))
+
+
+_MARKER = re.compile(r"\[\d+\]")
+
+
+def _lead(answer: str) -> str:
+    """The previous answer's first line, without its source markers.
+
+    "det" in a follow-up points to what the answer led with; the rest of a
+    long answer (further sentences, a whole list) would outweigh the question
+    and the topic in the search and find the passages already shown.
+    """
+    return _MARKER.sub(" ", answer.strip().split("\n", 1)[0])
 
 
 def resolved_question(question: str, history: History) -> str | None:
