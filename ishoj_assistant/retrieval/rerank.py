@@ -49,9 +49,12 @@ class ClosestUnitRerank:
         if self.weight <= 0 or len(head) < 2:
             return list(passages)
         vector = self.query_vector(query)
-        closest = [c for c in (self.closest(vector, p.chunk) for p in head) if c is not None]
-        if len(closest) < len(head):
-            return list(passages)
+        closest: list[float] = []
+        for passage in head:
+            cosine = self.closest(vector, passage.chunk)
+            if cosine is None:  # one chunk's units were never embedded: the rest need not be looked up
+                return list(passages)
+            closest.append(cosine)
         score = [1.0 / (1 + place) + self.weight * c for place, c in enumerate(closest)]
         order = sorted(range(len(head)), key=lambda i: -score[i])
         reordered = [Passage(head[i].chunk, head[place].score) for place, i in enumerate(order)]
