@@ -28,6 +28,7 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks.doc_block import write_marked_block
 from tests.live_server import free_port
 from tests.pdf_factory import Heading, Paragraph, make_pdf
 
@@ -181,9 +182,7 @@ def render(total: dict[str, float], during: dict[str, float], outside: dict[str,
 
 def write_section(text: str) -> None:
     """Replace the measured block in docs/reliability.md, keeping everything else."""
-    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Pålidelighed og sikkerhed\n\n## Belastning\n\n" + SECTION_START + SECTION_END
-    head, rest = doc.split(SECTION_START, 1)
-    DOC.write_text(head + text + rest.split(SECTION_END, 1)[1], encoding="utf-8")
+    write_marked_block(DOC, text, SECTION_START, SECTION_END, "## Belastning\n\n", "# Pålidelighed og sikkerhed\n")
 
 
 def main() -> int:

@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.doc_block import write_marked_block
 from tests.live_server import free_port, serve_process, stop_serve, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,16 +58,6 @@ def report(seconds: list[float]) -> str:
     )
 
 
-def write_section(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8")
-    if SECTION_START in text:
-        before, rest = text.split(SECTION_START, 1)
-        text = before + section + rest.split(SECTION_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n## Opstart\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="an indexed data dir (ISHOJ_DATA_DIR)")
@@ -75,7 +66,7 @@ def main() -> None:
     seconds = [time_to_healthy(args.data) for _ in range(args.runs)]
     section = report(seconds)
     print(section)
-    write_section(section)
+    write_marked_block(DOC, section, SECTION_START, SECTION_END, "## Opstart\n\n")
 
 
 if __name__ == "__main__":
