@@ -92,10 +92,10 @@ class HybridRetriever:
         if analysis is not None:
             fused = boosted(fused, analysis, self.boost)
         query = query or (analysis.text if analysis else None)
-        depth = max(k, self.rerank.depth) if self.rerank and query else k
-        distinct = distinct_passages(fused, depth, self.duplicate_similarity)
-        if self.rerank and query:
-            distinct = self.rerank(query, distinct)
+        rerank = self.rerank if query else None
+        distinct = distinct_passages(fused, max(k, rerank.depth) if rerank else k, self.duplicate_similarity)
+        if rerank and query:
+            distinct = rerank(query, distinct)
         if analysis is not None:
             # Yearly copies were folded into the best-ranked one; a comparison wants them back.
             distinct = covering_asked_years(distinct, fused, analysis, k)

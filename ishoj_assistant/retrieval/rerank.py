@@ -20,7 +20,6 @@ with the fusion's weights (benchmarks/retrieval_ablation.py, docs/retrieval.md);
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -41,7 +40,7 @@ class ClosestUnitRerank:
     unit_vectors: Callable[[Chunk], np.ndarray | None]  # a row per unit (sentence, item, heading); None if not embedded
     weight: float
     depth: int
-    _vectors: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    _vectors: dict[Chunk, np.ndarray] = field(default_factory=dict, compare=False, repr=False)  # by value
 
     def __call__(self, query: str, passages: Sequence[Passage]) -> list[Passage]:
         """The passages with their top ``depth`` re-ordered; each place keeps its fused score, so scores still descend."""
@@ -69,12 +68,11 @@ class ClosestUnitRerank:
         return float((vectors @ query_vector).max()) if len(vectors) else 0.0
 
     def _chunk_vectors(self, chunk: Chunk) -> np.ndarray | None:
-        key = hashlib.sha1(f"{chunk.chunk_id}\n{chunk.title}\n{chunk.section}\n{chunk.text}".encode()).hexdigest()
-        if key in self._vectors:
-            return self._vectors[key]
+        if chunk in self._vectors:  # a re-ingested chunk with other text is another key
+            return self._vectors[chunk]
         vectors = self.unit_vectors(chunk)
         if vectors is not None:  # not embedded yet may change (an ingest running now): ask again next time
             if len(self._vectors) >= _CACHED_CHUNKS:
                 self._vectors.clear()
-            self._vectors[key] = vectors
+            self._vectors[chunk] = vectors
         return vectors
