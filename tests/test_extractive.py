@@ -92,6 +92,15 @@ def test_unticked_form_options_and_prompts_are_form_text() -> None:
     assert all(c.kind is not Kind.FORM for c in candidates([passage(plain)]))
 
 
+def test_check_boxes_side_by_side_are_separate_options() -> None:
+    """A form laid out with its options on one line quotes only the ticked ones, each as an option."""
+    form = "Hvilke indsatsområder søges der midler til?\n☒ Træning i hjemmet ☐ Velfærdsteknologi ☒ Ernæring ☐ Andet"
+    kinds = {c.text: c.kind for c in candidates([passage(form)])}
+    assert kinds["☒ Træning i hjemmet"] is Kind.ITEM and kinds["☒ Ernæring"] is Kind.ITEM
+    assert kinds["☐ Velfærdsteknologi"] is Kind.FORM and kinds["☐ Andet"] is Kind.FORM
+    assert not any("☐" in text and "☒" in text for text in kinds)
+
+
 def test_a_form_list_with_nothing_ticked_claims_nothing() -> None:
     form = "Bedre forhold for de svageste ældre\nVælg en eller flere fra listen.\nStyrket kontinensindsats\nBedre palliativ indsats\nAndet"
     assert {c.kind for c in candidates([passage(form)])} == {Kind.HEADING, Kind.FORM}

@@ -27,12 +27,14 @@ from ishoj_assistant.danish import stem, words
 from ishoj_assistant.models import Passage
 from ishoj_assistant.sentences import sentence_spans
 
-# Bullets, numbered items, and "X" in front of a ticked option of a form.
-_BULLET = re.compile(r"^\s*(?:[-•o*▪–]\s|\d{1,2}[.)]\s|[Xx☒☑]\s)")
+# Bullets, numbered items, "X" in front of a ticked option of a form and a form's check box ("☐ Andet").
+_BULLET = re.compile(r"^\s*(?:[-•o*▪–]\s|\d{1,2}[.)]\s|[Xx☒☑☐]\s)")
 # "følgende initiativer: - Give ... - Videreudvikling ...": items run on in one line.
 _INLINE_LIST = re.compile(r":\s*[-•o*]\s.*\s[-•o*]\s")
 # The mark of a ticked option in a form ("X Styrke rehabiliteringsindsatsen").
 _TICK = re.compile(r"^\s*[Xx☒☑]\s")
+# A check box inside a line: a form laid out with its options side by side ("☒ Ernæring ☐ Velfærdsteknologi").
+_INLINE_BOX = re.compile(r"(?<=\s)[☐☒☑](?=\s)")
 # A numbered line that asks the applicant something: an imperative of form-filling, or a question.
 _FORM_QUESTION = re.compile(
     r"^\s*\d{1,2}[.)]\s+(?:(?:beskriv|angiv|redegør|udfyld|oplys|anfør|uddyb|forklar|vedhæft)\b|[^.!]*\?\s*$)",
@@ -322,9 +324,22 @@ def _topic_label_end(sentence: str) -> int | None:
     return None
 
 
+def _option_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Sentence spans, with a line of side-by-side check boxes cut into one span per option.
+
+    Read as one sentence, "☒ Ernæring ☐ Velfærdsteknologi" would quote an
+    option nobody ticked as if it had been chosen.
+    """
+    for start, end in sentence_spans(text):
+        cuts = [start, *(start + m.start() for m in _INLINE_BOX.finditer(text[start:end])), end]
+        for a, b in itertools.pairwise(cuts):
+            if text[a:b].strip():
+                yield a, a + len(text[a:b].rstrip())
+
+
 def _spans_with_labels(text: str) -> Iterator[tuple[int, int, bool]]:
     """Sentence spans, with a run-in label split off as a span of its own (marked True)."""
-    for start, end in sentence_spans(text):
+    for start, end in _option_spans(text):
         sentence = text[start:end]
         label = _RUN_IN_LABEL.match(sentence)
         label_end = len(label.group(1)) if label and label.end() < len(sentence) else _topic_label_end(sentence)
