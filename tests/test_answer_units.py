@@ -375,3 +375,38 @@ def test_a_how_many_answer_takes_the_ranked_count_below_the_chosen_sentences() -
         composition, matrix=matrix,
     )
     assert too_weak.declined
+
+
+
+APPLICATION_PAGES = (
+    "Ansøgning om midler til Gårdhavens madklub\nFormål\n"
+    "Gårdhavens madklub skal give ældre, der spiser alene, et fast måltidsfællesskab hver uge.",
+    "Målgruppe\nMålgruppen er hjemmeboende borgere over 70 år, som har tabt sig utilsigtet det seneste halve år.\n"
+    "Der lægges særlig vægt på borgere, som bor alene.",
+)
+TWO_INITIATIVES = (
+    "Gårdhavens madklub\n"
+    "Madklubben mødes hver tirsdag i Gårdhavens køkken.\n"
+    "Cykelværkstedet\n"
+    "Cykelværkstedet retter sig mod borgere over 70 år, som har brug for hjælp til at holde cyklen kørende."
+)
+
+
+def test_a_draft_section_draws_on_the_whole_application_but_only_the_topic_s_section_of_a_note(ask) -> None:  # type: ignore[no-untyped-def]
+    """An application is about its project from its first page to its last, so its target-group page is used
+    though it never repeats the project's name; in a note, text under another initiative's heading is not."""
+    application = [
+        Passage(Chunk(
+            f"ansoegning-madklub:{i}", "ansoegning-madklub", "v1", text, "ansoegning-madklub.pdf", "Ansøgning om midler",
+            "ansoegning", 2021, i + 1, i + 1, "", 0, 0, i,
+        ), 1.0 - i / 10)
+        for i, text in enumerate(APPLICATION_PAGES)
+    ]
+    draft = ask(
+        "Lav et udkast til målgruppen i en ny ansøgning om Gårdhavens madklub",
+        [*application, passage(TWO_INITIATIVES, doc_id="status-2021", year=2021)], mode="draft",
+    )
+    assert not draft.declined
+    quoted = [c.quote for c in draft.citations]
+    assert any(q.startswith("Målgruppen er hjemmeboende borgere over 70 år") for q in quoted)
+    assert not any("Cykelværkstedet" in q for q in quoted)

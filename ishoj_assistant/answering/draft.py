@@ -4,8 +4,11 @@ Staff reuse what has already been written and approved. The sections are the
 ones the request names ("formål og målgruppe", "et afsnit om
 ernæringsscreening"), or a standard set when it names none. Each section is
 filled by the same fitted unit ranker as answers, asked the section's question
-about the request's topic; a unit must also be on the topic itself, so a
-section never drifts to another project. A request whose topic the documents
+about the request's topic. A unit must also stand where the topic is, so a
+section never drifts to another project: under a heading whose text speaks
+of the topic, or anywhere in an application that does (an application is
+about one project from its first page to its last; a status note or a
+strategy covers many, one per heading). A request whose topic the documents
 do not hold declines, and no document is offered for it.
 """
 
@@ -23,7 +26,7 @@ from ishoj_assistant.answering.features import quotable
 from ishoj_assistant.answering.ranked import ExtractiveAnswerer
 from ishoj_assistant.answering.scoring import cite, declined
 from ishoj_assistant.danish import content_terms, normalise
-from ishoj_assistant.models import Answer
+from ishoj_assistant.models import Answer, DocType
 from ishoj_assistant.query import analyse
 
 
@@ -97,7 +100,8 @@ class DraftAnswerer:
         if on_topic.matrix.shape[1] == 0 or on_topic.unmentioned >= ranker.composition.max_unmentioned:
             return declined(related, mode="draft")  # the archive does not speak of the request's topic
         topical = ranker.probabilities(on_topic.matrix)
-        allowed = {_place(c) for c, p in zip(on_topic.pool, topical) if p >= threshold and _stands_in_prose(c)}
+        topic_places = {_topic_place(c) for c, p in zip(on_topic.pool, topical) if p >= threshold and _stands_in_prose(c)}
+        allowed = {_place(c) for c in on_topic.pool if _topic_place(c) in topic_places and _stands_in_prose(c)}
         used: set[str] = set()
         paragraphs: list[tuple[str, list[Candidate]]] = []
         for section in requested_sections(text):
@@ -143,6 +147,14 @@ def _stands_in_prose(candidate: Candidate) -> bool:
     if not quotable(candidate) or candidate.kind is Kind.LEAD_IN:
         return False
     return candidate.kind is not Kind.ITEM or len(without_mark(candidate.text).split()) >= _MIN_ITEM_WORDS
+
+
+def _topic_place(candidate: Candidate) -> tuple[str, ...]:
+    """The stretch of text that is about one thing: a whole application, else a heading's section of a passage."""
+    chunk = candidate.passage.chunk
+    if chunk.doc_type == DocType.ANSOEGNING:
+        return (chunk.doc_id,)
+    return (chunk.chunk_id, candidate.heading_text)
 
 
 def _place(candidate: Candidate) -> tuple[str, int]:
