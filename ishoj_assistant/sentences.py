@@ -12,9 +12,8 @@ import re
 # "[1]", "[1, 2]", "[1; 2]", "[1-3]"; "[1][2]" is two markers in one run.
 MARKER_PATTERN = r"\[\s*\d+(?:\s*[,;\-–]\s*\d+)*\s*\]"
 
-# A terminator, a closing quotation mark (a quoted citizen's last sentence: 'fodrede ænder." Udvalget ...'),
-# the citation markers some models put after it, then a space or the end.
-_SENTENCE_END = re.compile(rf"[.!?]+[\"”»’]?(?:\s*{MARKER_PATTERN})*(?=\s|$)")
+# A terminator, the citation markers some models put after it, then a space or the end.
+_SENTENCE_END = re.compile(rf"[.!?]+(?:\s*{MARKER_PATTERN})*(?=\s|$)")
 _LAST_TOKEN = re.compile(r"[\w.]+$")
 _LETTER = re.compile(r"[^\W\d_]")
 # A numbered list run into one line by PDF extraction: "... borgere 2. Flere ...".

@@ -51,11 +51,6 @@ def test_numbered_items_run_into_one_line_are_split_but_a_final_number_is_not() 
     assert split_sentences("Deltagerne var 12. Det er flere end sidst.") == ["Deltagerne var 12.", "Det er flere end sidst."]
 
 
-def test_a_quotation_s_last_sentence_ends_at_its_closing_mark() -> None:
-    text = 'En borger fortæller: "Jeg kommer hver uge." Udvalget har bedt om en opgørelse.'
-    assert split_sentences(text) == ['En borger fortæller: "Jeg kommer hver uge."', "Udvalget har bedt om en opgørelse."]
-
-
 def test_line_kinds_tell_headings_from_list_items() -> None:
     lines = [
         "Gode indflytninger for demensramte",
