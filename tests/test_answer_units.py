@@ -403,7 +403,7 @@ def test_a_draft_section_draws_on_the_whole_application_but_only_the_topic_s_sec
         for i, text in enumerate(APPLICATION_PAGES)
     ]
     draft = ask(
-        "Lav et udkast til målgruppen i en ny ansøgning om Gårdhavens madklub",
+        "Vi søger igen til Gårdhavens madklub: skriv afsnittet om målgruppen",
         [*application, passage(TWO_INITIATIVES, doc_id="status-2021", year=2021)], mode="draft",
     )
     assert not draft.declined
