@@ -100,8 +100,9 @@ class DraftAnswerer:
         if on_topic.matrix.shape[1] == 0 or on_topic.unmentioned >= ranker.composition.max_unmentioned:
             return declined(related, mode="draft")  # the archive does not speak of the request's topic
         topical = ranker.probabilities(on_topic.matrix)
-        topic_places = {_topic_place(c) for c, p in zip(on_topic.pool, topical) if p >= threshold and _stands_in_prose(c)}
-        allowed = {_place(c) for c in on_topic.pool if _topic_place(c) in topic_places and _stands_in_prose(c)}
+        prose = [(c, p) for c, p in zip(on_topic.pool, topical) if _stands_in_prose(c)]
+        topic_places = {_topic_place(c) for c, p in prose if p >= threshold}
+        allowed = {_place(c) for c, _ in prose if _topic_place(c) in topic_places}
         used: set[str] = set()
         paragraphs: list[tuple[str, list[Candidate]]] = []
         for section in requested_sections(text):
