@@ -141,14 +141,16 @@ class _Builder:
         self.length = 0
         self.blocks: list[Block] = []
         self.open: Block | None = None
+        self.item_number = 0  # the number of the last block when it is a numbered item, else 0
 
     def _append(self, text: str) -> None:
         self.parts.append(text)
         self.length += len(text)
 
-    def new_block(self, kind: BlockKind, text: str, page: int) -> int:
-        """Start a block; returns the offset where its text starts."""
+    def new_block(self, kind: BlockKind, text: str, page: int, item_number: int = 0) -> int:
+        """Start a block; returns the offset where its text starts. ``item_number``: a numbered item's number."""
         self.close()
+        self.item_number = item_number
         if self.parts:
             self._append("\n")
         start = self.length
@@ -235,6 +237,23 @@ def _masked(text: str, mask: bool) -> str:
     return mask_cpr(text)[0] if mask else text
 
 
+# A number opening a line: item "2. Handleplanen ..." or a wrapped "2. kvartal 2023".
+_NUMBER_START = re.compile(r"^(\d{1,2})[.)]\s+(\S)")
+
+
+def _wraps_before_ordinal(previous: str, number: int, word_start: str, item_number: int) -> bool:
+    """The previous line was cut before an ordinal ("afsluttet i" / "2. kvartal 2023.", "den" / "28. september").
+
+    PDF extraction breaks lines wherever the width ends, so a date or a quarter
+    may open a line and read like item 2 of a numbered list; quoted as a list
+    item, the sentence before it ends in "i". A numbered list starts at 1 and
+    counts on by one from its previous item (``item_number``, 0 outside a
+    numbered list), so a number out of that count, followed by a lower-case
+    word after a line that ends mid-sentence, is the wrap of that sentence.
+    """
+    return word_start.islower() and not _ends_sentence(previous) and number != item_number + 1
+
+
 def _add_line(builder: _Builder, line: str, previous: str, page: int, headings: set[str], wide: int) -> int:
     """Place one cleaned line: new heading, new list item, new paragraph or continuation."""
     bullet = _BULLET_START.match(line)
@@ -247,8 +266,12 @@ def _add_line(builder: _Builder, line: str, previous: str, page: int, headings: 
         return builder.extend(line)
     if _is_heading(line, headings):
         return builder.new_block("heading", line, page)
+    numbered = _NUMBER_START.match(line)
+    number = int(numbered.group(1)) if numbered else 0
+    if numbered and builder.open is not None and _wraps_before_ordinal(previous, number, numbered.group(2), builder.item_number):
+        return builder.extend(line)
     if bullet:
-        return builder.new_block("item", BULLET + " " + line[bullet.end() :], page)
+        return builder.new_block("item", BULLET + " " + line[bullet.end() :], page, number)
     if builder.open is None or builder.open.kind == "heading" or _starts_new_paragraph(previous, line, wide):
         return builder.new_block("paragraph", line, page)
     return builder.extend(line)

@@ -253,6 +253,31 @@ def test_running_footers_are_dropped_and_table_rows_stay_apart(tmp_path: Path) -
     assert "Borgere i forløb 19 58" in lines and "Andel selvhjulpne 63 % 65 %" in lines
 
 
+def test_a_line_wrapped_before_an_ordinal_stays_in_its_sentence_and_numbered_lists_stay_lists(tmp_path: Path) -> None:
+    """A quarter or a date that PDF extraction puts at the start of a line is not item 2 of a list:
+    the sentence keeps its end. A numbered list, lower-case items and wrapped items included, keeps
+    one item per number."""
+    lines = (
+        "Direktøren indstiller, at",
+        "1. regnskabet for klubberne tages til efterretning",
+        "2. tilskuddet til Seniorklubben hæves fra den",
+        "1. marts",
+        "3. handleplanen godkendes",
+        "• Ombygningen af Lindehuset forventes færdig i",
+        "3. kvartal 2025.",
+        "• Klubben holder sommerfest den",
+        "14. juni.",
+    )
+    clean = clean_document(load_document(make_pdf(tmp_path / "referat.pdf", [[Lines(lines)]])))
+    text_lines = clean.text.splitlines()
+    assert f"{BULLET} Ombygningen af Lindehuset forventes færdig i 3. kvartal 2025." in text_lines
+    assert f"{BULLET} Klubben holder sommerfest den 14. juni." in text_lines
+    assert f"{BULLET} regnskabet for klubberne tages til efterretning" in text_lines
+    assert f"{BULLET} tilskuddet til Seniorklubben hæves fra den 1. marts" in text_lines
+    assert f"{BULLET} handleplanen godkendes" in text_lines
+    assert not any(line.startswith(f"{BULLET} kvartal") or line.startswith(f"{BULLET} juni") for line in text_lines)
+
+
 def test_the_layout_s_headings_reach_the_answer_layer_as_headings(small_settings: Settings, tmp_path: Path) -> None:
     """A title block of short bold lines reads like a plain list and a numbered agenda item like a
     list item; the chunk keeps which lines the layout set as headings, so neither is ever quoted."""
