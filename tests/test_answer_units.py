@@ -100,6 +100,21 @@ def test_a_year_outside_the_documents_points_to_the_amount_the_conversation_alre
     assert moved.citations and "120.000" in moved.citations[0].quote
 
 
+def test_the_asked_year_must_be_in_what_is_said_about_the_named_initiative(ask) -> None:  # type: ignore[no-untyped-def]
+    # The whole budget's sentence speaks of the asked year, the initiative's own sentence of another:
+    # the initiative's amount for the asked year is not in the notes.
+    notes = [
+        passage("Økonomi\nI 2019 blev den samlede ramme til ældreområdets puljer fastholdt på kr. 2,1 mio.", "budget-2019"),
+        passage("Besøgsvenneordningen\nBudget: Der er afsat kr. 80.000 i 2021.", "status-2021", year=2021),
+    ]
+    answered = ask("Hvor mange kroner er der afsat til besøgsvenneordningen i 2021?", notes)
+    assert not answered.declined and "80.000" in answered.text
+    moved = ask("Hvor mange kroner er der afsat til besøgsvenneordningen i 2019?", notes)
+    assert moved.declined and "2019" in moved.text and "2021" in moved.text
+    assert moved.citations and "80.000" in moved.citations[0].quote
+    assert "Besøgsvenneordningen: Budget" in moved.text  # the quote keeps the heading it needs
+
+
 def test_headings_form_prompts_and_unticked_options_are_never_quoted(ask) -> None:  # type: ignore[no-untyped-def]
     form = (
         "Ansøgte midler til træning af ældre\n"

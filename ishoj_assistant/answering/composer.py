@@ -98,7 +98,7 @@ def compose(
         nearest = [*chosen, *said_units]
         if matrix is not None and typed_question:
             nearest = _typed_first(nearest, pool, matrix)
-        return _year_decline(analysis, nearest, related)
+        return _year_decline(analysis, nearest, related, pool)
     citations = cite(chosen)
     lines = [_line(unit, c.quote, c.n, _label(unit, pool)) for c, unit in zip(citations, chosen)]
     return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
@@ -291,10 +291,17 @@ def _on_topic(units: Sequence[Candidate], pool: Sequence[Candidate], matrix: np.
 
 
 def _misses_year(analysis: QueryAnalysis, chosen: Sequence[Candidate]) -> bool:
-    """The question asks about one year (or period) and no chosen unit speaks of it."""
+    """The question asks about one year (or period) and no chosen unit about the asked thing speaks of it.
+
+    When some chosen units name the question's anchor (its named initiative),
+    only those count: a sentence about the whole budget in the asked year
+    does not give the initiative's budget for it when the initiative's own
+    sentence speaks of another year.
+    """
     if not analysis.years or analysis.comparison:
         return False
-    return not any(analysis.years & effective_years(c) for c in chosen)
+    about = [c for c in chosen if names_anchor(analysis.text, c)] or chosen
+    return not any(analysis.years & effective_years(c) for c in about)
 
 
 def _misses_type(analysis: QueryAnalysis, pool: Sequence[Candidate], chosen: Sequence[Candidate], matrix: np.ndarray) -> bool:
@@ -350,8 +357,11 @@ def _typed_first(chosen: list[Candidate], pool: Sequence[Candidate], matrix: np.
     return [lead, *(c for c in chosen if c is not lead)]
 
 
-def _year_decline(analysis: QueryAnalysis, chosen: Sequence[Candidate], related: Sequence[Passage]) -> Answer:
-    """Decline, saying which years the closest unit on the question's subject does speak of, cited."""
+def _year_decline(
+    analysis: QueryAnalysis, chosen: Sequence[Candidate], related: Sequence[Passage], pool: Sequence[Candidate]
+) -> Answer:
+    """Decline, saying which years the closest unit on the question's subject does speak of, cited
+    after its heading as an answer line would be ("Budget: Der er afsat ..." says nothing alone)."""
     asked = ", ".join(str(y) for y in sorted(analysis.years))
     unit = next((c for c in chosen if names_anchor(analysis.text, c)), None)
     if unit is None:
@@ -360,7 +370,9 @@ def _year_decline(analysis: QueryAnalysis, chosen: Sequence[Candidate], related:
     if not covered:
         return _decline(related, f"Dokumenterne har ingen oplysninger for {asked}.")
     citations = cite([unit])
-    text = f"{DECLINE_TEXT} Spørgsmålet gælder {asked}, men det nærmeste svar gælder {covered}: {citations[0].quote} [1]"
+    label = _label(unit, pool)
+    quote = f"{label}: " * bool(label) + _BULLET.sub("", citations[0].quote)
+    text = f"{DECLINE_TEXT} Spørgsmålet gælder {asked}, men det nærmeste svar gælder {covered}: {quote} [1]"
     return Answer(text=text, declined=True, citations=citations, mode="answer", related=list(related))
 
 
