@@ -264,10 +264,6 @@ def _add_line(builder: _Builder, line: str, previous: str, page: int, headings: 
         if not _is_heading(line, headings):
             builder.open.kind = "paragraph"
         return builder.extend(line)
-    if continues and not bullet and _is_heading(line, headings):
-        # Bold or italic type inside a sentence (a quotation, a form's answer) is not a heading
-        # when the sentence before it is not finished: "... komplekse pleje- og" / "behandlingsopgaver".
-        return builder.extend(line)
     if _is_heading(line, headings):
         return builder.new_block("heading", line, page)
     numbered = _NUMBER_START.match(line)

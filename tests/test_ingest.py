@@ -278,22 +278,6 @@ def test_a_line_wrapped_before_an_ordinal_stays_in_its_sentence_and_numbered_lis
     assert not any(line.startswith(f"{BULLET} kvartal") or line.startswith(f"{BULLET} juni") for line in text_lines)
 
 
-def test_bold_type_that_finishes_an_unfinished_sentence_is_not_a_heading(tmp_path: Path) -> None:
-    """A quotation or a form's answer set in bold inside a sentence continues that sentence; it does
-    not cut it off as a fragment and start a section of its own. A bold line after a finished
-    sentence is still a heading."""
-    pages = [[
-        Lines(("Indsatsen følger kommissionens råd om at sikre medarbejdere, som kan løfte de mere komplekse pleje- og",)),
-        Heading("behandlingsopgaver i eget hjem."),
-        Heading("Økonomi"),
-        Paragraph("Projektet koster 400.000 kr. om året."),
-    ]]
-    clean = clean_document(load_document(make_pdf(tmp_path / "ansoegning.pdf", pages)))
-    headings = [clean.block_text(block) for block in clean.blocks if block.kind == "heading"]
-    assert "komplekse pleje- og behandlingsopgaver i eget hjem." in clean.text
-    assert headings == ["Økonomi"]
-
-
 def test_the_layout_s_headings_reach_the_answer_layer_as_headings(small_settings: Settings, tmp_path: Path) -> None:
     """A title block of short bold lines reads like a plain list and a numbered agenda item like a
     list item; the chunk keeps which lines the layout set as headings, so neither is ever quoted."""
