@@ -7,6 +7,8 @@ Danish suspended hyphens such as "sorg- og livsmodsgrupper").
 
 The output is the document's cleaned text with the offset where each page
 starts, plus blocks (heading, paragraph, list item) pointing into that text.
+A list item keeps the marker the document wrote ("1.", "o", "-"): a numbered
+goal's number is part of what is quoted, and only the block says it is an item.
 """
 
 from __future__ import annotations
@@ -271,7 +273,7 @@ def _add_line(builder: _Builder, line: str, previous: str, page: int, headings: 
     if numbered and builder.open is not None and _wraps_before_ordinal(previous, number, numbered.group(2), builder.item_number):
         return builder.extend(line)
     if bullet:
-        return builder.new_block("item", BULLET + " " + line[bullet.end() :], page, number)
+        return builder.new_block("item", line, page, number)
     if builder.open is None or builder.open.kind == "heading" or _starts_new_paragraph(previous, line, wide):
         return builder.new_block("paragraph", line, page)
     return builder.extend(line)
