@@ -115,6 +115,24 @@ def test_the_asked_year_must_be_in_what_is_said_about_the_named_initiative(ask) 
     assert "Besøgsvenneordningen: Budget" in moved.text  # the quote keeps the heading it needs
 
 
+def test_what_happened_is_not_answered_by_what_was_planned(ask) -> None:  # type: ignore[no-untyped-def]
+    # The notes say when the club's evaluation is expected and what was applied for, never what came of it.
+    planned = [passage(
+        "Evaluering af Seniorklubben\nEvalueringen af Seniorklubben forventes at foreligge i juni 2031. "
+        "Klubben søger kr. 90.000 til en ny bus.", "klub-2030", year=2030,
+    )]
+    result = ask("Hvad konkluderede evalueringen af Seniorklubben?", planned)
+    assert result.declined and "forventes" in result.text
+    assert result.citations and "juni 2031" in result.citations[0].quote
+    asked_about_the_plan = ask("Hvornår forventes evalueringen af Seniorklubben at foreligge?", planned)
+    assert not asked_about_the_plan.declined and "juni 2031" in asked_about_the_plan.text
+    done = [passage(
+        "Evaluering af Seniorklubben\nEvalueringen af Seniorklubben viste, at 80 % af deltagerne var tilfredse.",
+        "klub-2031", year=2031,
+    )]
+    assert "80 %" in ask("Hvad konkluderede evalueringen af Seniorklubben?", done).text
+
+
 def test_headings_form_prompts_and_unticked_options_are_never_quoted(ask) -> None:  # type: ignore[no-untyped-def]
     form = (
         "Ansøgte midler til træning af ældre\n"

@@ -11,7 +11,9 @@ turns that into what a reader gets:
 - a follow-up without the sentences the previous answer already said (``Composition.max_said``);
 - a decline when the best probability is low, or when the year the question
   asks about is nowhere in what was found; then the answer says which years
-  the documents do cover, cited.
+  the documents do cover, cited;
+- a decline when the question asks what happened and every chosen unit only
+  says what was planned, expected or applied for; then it cites the nearest.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import numpy as np
 from ishoj_assistant.answering.candidates import Candidate, Kind, text_key
 from ishoj_assistant.answering.checker import DECLINE_TEXT
 from ishoj_assistant.answering.features import FEATURES, effective_years, quotable
+from ishoj_assistant.answering.question import PROSPECTIVE, asks_what_happened
 from ishoj_assistant.answering.ranker import Composition
 from ishoj_assistant.answering.scoring import cite, names_anchor
 from ishoj_assistant.danish import content_terms
@@ -99,6 +102,8 @@ def compose(
         if matrix is not None and typed_question:
             nearest = _typed_first(nearest, pool, matrix)
         return _year_decline(analysis, nearest, related, pool)
+    if composition.require_fact and _only_plans(analysis, chosen):
+        return _pointed_decline(chosen[0], pool, related, "Dokumenterne siger kun, hvad der var planlagt, forventet eller søgt om")
     citations = cite(chosen)
     lines = [_line(unit, c.quote, c.n, _label(unit, pool)) for c, unit in zip(citations, chosen)]
     return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
@@ -304,6 +309,11 @@ def _misses_year(analysis: QueryAnalysis, chosen: Sequence[Candidate]) -> bool:
     return not any(analysis.years & effective_years(c) for c in about)
 
 
+def _only_plans(analysis: QueryAnalysis, chosen: Sequence[Candidate]) -> bool:
+    """The question asks what happened, and every chosen unit says only what was planned, expected or applied for."""
+    return asks_what_happened(analysis.typed) and all(PROSPECTIVE.search(c.text) for c in chosen)
+
+
 def _misses_type(analysis: QueryAnalysis, pool: Sequence[Candidate], chosen: Sequence[Candidate], matrix: np.ndarray) -> bool:
     """The question asks for a number, amount, date or reason and no chosen unit on its topic holds one.
 
@@ -360,8 +370,7 @@ def _typed_first(chosen: list[Candidate], pool: Sequence[Candidate], matrix: np.
 def _year_decline(
     analysis: QueryAnalysis, chosen: Sequence[Candidate], related: Sequence[Passage], pool: Sequence[Candidate]
 ) -> Answer:
-    """Decline, saying which years the closest unit on the question's subject does speak of, cited
-    after its heading as an answer line would be ("Budget: Der er afsat ..." says nothing alone)."""
+    """Decline, saying which years the closest unit on the question's subject does speak of, cited."""
     asked = ", ".join(str(y) for y in sorted(analysis.years))
     unit = next((c for c in chosen if names_anchor(analysis.text, c)), None)
     if unit is None:
@@ -369,10 +378,16 @@ def _year_decline(
     covered = ", ".join(str(y) for y in sorted(effective_years(unit)))
     if not covered:
         return _decline(related, f"Dokumenterne har ingen oplysninger for {asked}.")
+    return _pointed_decline(unit, pool, related, f"Spørgsmålet gælder {asked}, men det nærmeste svar gælder {covered}")
+
+
+def _pointed_decline(unit: Candidate, pool: Sequence[Candidate], related: Sequence[Passage], reason: str) -> Answer:
+    """Decline, saying why and citing the nearest unit after its short heading, as an answer line would
+    ("Budget: Der er afsat ..." says nothing without the initiative's name)."""
     citations = cite([unit])
     label = _label(unit, pool)
     quote = f"{label}: " * bool(label) + _BULLET.sub("", citations[0].quote)
-    text = f"{DECLINE_TEXT} Spørgsmålet gælder {asked}, men det nærmeste svar gælder {covered}: {quote} [1]"
+    text = f"{DECLINE_TEXT} {reason}: {quote} [1]"
     return Answer(text=text, declined=True, citations=citations, mode="answer", related=list(related))
 
 

@@ -43,6 +43,35 @@ _ORGANISATION_WORDS = ("firma", "leverandør", "konsulent", "forening", "organis
 _TICKED_PREFIXES = ("kryds", "afkryds", "afmærk", "valgt", "valgte")
 
 
+# Modal and prospective words: a sentence with one says what was planned, expected or applied for, and a
+# question with one asks about that.
+PROSPECTIVE = re.compile(
+    r"\b(?:forvent\w*|planlæg\w*|påtænk\w*|skal|vil|søg\w*|ansøg\w*|forudsætning\w*)\b", re.IGNORECASE
+)
+# Danish past tense: weak verbs end in -ede or -te; the strong ones a question uses most are listed.
+_STRONG_PAST = frozenset({"fik", "gav", "kom", "blev", "gik", "havde", "fandt", "tog", "stod", "sagde", "gjorde", "lå"})
+# Words ending like a past tense that are adjectives, and the words that make any such word one ("de samlede").
+_PAST_LOOKALIKES = frozenset({"første", "sidste", "bedste", "næste", "seneste", "største", "mindste", "eneste"})
+_DETERMINERS = frozenset({"de", "den", "det", "en", "et", "sin", "sit", "sine", "vores", "deres", "hans", "hendes"})
+
+
+def asks_what_happened(question: str) -> bool:
+    """The question asks in the past tense about what was done or decided, and not about a plan.
+
+    "Hvad viste evalueringen?" is answered by a result; a sentence saying the
+    evaluation "forventes" in September does not answer it. "Hvad forventede
+    man?" asks about the plan, and "de samlede udgifter" is an adjective.
+    """
+    tokens = words(question)
+    if PROSPECTIVE.search(question):
+        return False
+    return any(
+        (word in _STRONG_PAST or (word.endswith(("ede", "te")) and word not in _PAST_LOOKALIKES))
+        and (i == 0 or tokens[i - 1] not in _DETERMINERS)
+        for i, word in enumerate(tokens)
+    )
+
+
 def _asks_name(text: str, tokens: list[str]) -> bool:
     """The part asks who (a person, council or company), answered by a name."""
     opening = normalise(text).lstrip().removeprefix("og ")

@@ -32,7 +32,9 @@ class Composition:
     The three ``require_*`` switches decline when what would be quoted does
     not hold what the question pins down: the asked year, the asked kind of
     content (a number, an amount, a date), or the question's most specific
-    term (a named initiative). ``follow_topic`` answers a follow-up only from
+    term (a named initiative). ``require_fact`` declines a question about what
+    happened when every quoted unit only says what was planned, expected or
+    applied for. ``follow_topic`` answers a follow-up only from
     passages about the earlier question it refers to. ``max_unmentioned``:
     decline when at least this share of the question's terms is mentioned
     nowhere in the passages (above 1: never). ``max_said``: a follow-up does
@@ -47,6 +49,7 @@ class Composition:
     require_year: bool = True
     require_type: bool = True
     require_anchor: bool = True
+    require_fact: bool = True
     follow_topic: bool = True
     max_unmentioned: float = 1.01
     max_said: float = 1.01
