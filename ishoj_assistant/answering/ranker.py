@@ -29,12 +29,11 @@ class Composition:
     share of the best unit's probability. ``max_units``: the most units one
     answer quotes (list items under one heading count as one).
 
-    The three ``require_*`` switches decline when what would be quoted does
+    The four ``require_*`` switches decline when what would be quoted does
     not hold what the question pins down: the asked year, the asked kind of
-    content (a number, an amount, a date), or the question's most specific
-    term (a named initiative). ``require_fact`` declines a question about what
-    happened when every quoted unit only says what was planned, expected or
-    applied for. ``follow_topic`` answers a follow-up only from
+    content (a number, an amount, a date), the question's most specific term
+    (a named initiative), or, for a question about what happened, a result
+    rather than only what was planned, expected or applied for. ``follow_topic`` answers a follow-up only from
     passages about the earlier question it refers to. ``max_unmentioned``:
     decline when at least this share of the question's terms is mentioned
     nowhere in the passages (above 1: never). ``max_said``: a follow-up does
