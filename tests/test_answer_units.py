@@ -320,6 +320,7 @@ def test_who_questions_ask_for_a_name(question: str, wants_name: bool) -> None:
         ("Hvilke aktiviteter har caféen?", True),
         ("Hvad er målene for caféen?", True),
         ("Hvad var de vigtigste resultater af caféen?", True),
+        ("Hvad er de overordnede mål for caféen?", True),
         ("Hvad er målet for caféen?", False),
         ("Hvad er Torsdagsklubben?", False),
     ],

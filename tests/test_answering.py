@@ -132,6 +132,20 @@ def test_a_question_with_its_own_topic_is_not_a_follow_up() -> None:
     assert standalone_query("Og hvad med det?", []) == "Og hvad med det?"
 
 
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [
+        ("Hvad er de overordnede mål i sundhedsstrategien?", False),
+        ("Hvad var det samlede beløb til caféen?", False),
+        ("Hvor hurtigt skal de have tilbudt en samtale?", True),
+        ("Hvad er det?", True),
+    ],
+)
+def test_an_article_after_a_copula_does_not_point_back(question: str, follow_up: bool) -> None:
+    """"de overordnede mål" names a new topic; "skal de have" and a bare "det" refer to the last one."""
+    assert is_follow_up(question, BOBLBERG_HISTORY) is follow_up
+
+
 def test_relative_years_are_whole_phrases(assistant: Assistant) -> None:
     """"i de sidste år" (recent years) in an answer once turned the next follow-up into a question about last year."""
     from ishoj_assistant.query import asked_years

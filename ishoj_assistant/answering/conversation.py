@@ -18,6 +18,10 @@ History = Sequence[Mapping[str, str]]
 _CONTINUATIONS = ("og ", "men ", "hvad med ", "hvad så med ", "så ", "også ")
 # Words that point back to something named earlier.
 _ANAPHORA = frozenset({"det", "den", "de", "dem", "der", "dette", "disse", "deres", "dens", "dets", "her", "heraf"})
+# After a copula, "de", "den" and "det" before an inflected adjective are articles of a new noun phrase
+# ("Hvad er de overordnede mål ...?", "Hvad var det samlede beløb?"), not pronouns pointing back.
+_COPULAS = frozenset({"er", "var", "bliver", "blev"})
+_ARTICLES = frozenset({"de", "den", "det"})
 # A question with at most this many content words of its own is "short".
 _SHORT_CONTENT = 3
 # How many earlier user turns contribute their topic.
@@ -37,7 +41,19 @@ def is_follow_up(question: str, history: History) -> bool:
 
 def points_back(question: str) -> bool:
     """Whether the question refers to something named earlier ("det", "den", "dem" ...)."""
-    return any(w in _ANAPHORA for w in words(question))
+    tokens = words(question)
+    return any(w in _ANAPHORA and not _is_article(tokens, i) for i, w in enumerate(tokens))
+
+
+def _is_article(tokens: list[str], i: int) -> bool:
+    """"de"/"den"/"det" between a copula and a word in -e that is no stopword: an article, not a pronoun.
+
+    The copula matters: after a modal the same shape is a pronoun and an infinitive ("skal de have").
+    """
+    if tokens[i] not in _ARTICLES or not 0 < i < len(tokens) - 1:
+        return False
+    following = tokens[i + 1]
+    return tokens[i - 1] in _COPULAS and following.endswith("e") and following not in STOPWORDS
 
 
 def standalone_query(question: str, history: History) -> str:

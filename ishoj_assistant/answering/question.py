@@ -28,8 +28,13 @@ _AMOUNT_PREFIXES = ("beløb", "budget", "omkostning", "udgift", "bevilg")
 _COPULAS = frozenset({"er", "var", "blev", "bliver", "udgør", "udgjorde"})
 _DATE_CUES = ("hvornår", "hvilket år", "hvor længe")
 _LIST_CUES = ("hvilke", "hvad gør", "hvordan")
-# "Hvad er målene / de store overskrifter / principperne i ...?": a plural asked for by "hvad" is a list.
-_ASKS_PLURAL = re.compile(r"\bhvad (?:er|var|bliver|blev) (?:de (?:\w+ ){0,2}\w+(?:er|e)\b|\w+(?:erne|ene|rne)\b)")
+# "Hvad er målene / de store overskrifter / principperne / de overordnede mål i ...?": a plural asked for by
+# "hvad" is a list. A noun without a plural ending ("mål", "tiltag") shows its number by the inflected
+# adjective after "de".
+_ASKS_PLURAL = re.compile(
+    r"\bhvad (?:er|var|bliver|blev) (?:de (?:\w+ ){0,2}\w+(?:er|e)\b|de (?:\w+e ){1,2}\w+\b"
+    r"|\w+(?:erne|ene|rne)\b)"
+)
 _REASON_CUES = ("hvorfor", "årsag", "skyldes")
 # "Hvad kom der ud af ...", "hvad blev resultatet": what was achieved is usually counted.
 _RESULT_CUES = ("kom der ud af", "resultat", "effekt", "opnå", "nået", "hvordan gik")
