@@ -323,6 +323,7 @@ def test_who_questions_ask_for_a_name(question: str, wants_name: bool) -> None:
         ("Hvad er de overordnede mål for caféen?", True),
         ("Hvad er målet for caféen?", False),
         ("Hvad er Torsdagsklubben?", False),
+        ("Hvilken karakter fik caféen ved tilsynet?", False),
     ],
 )
 def test_a_plural_asked_for_by_hvad_is_a_list_question(question: str, wants_list: bool) -> None:

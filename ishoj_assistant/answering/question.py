@@ -27,7 +27,7 @@ _AMOUNT_PREFIXES = ("beløb", "budget", "omkostning", "udgift", "bevilg")
 # "Hvad var budgettet?", "hvad udgjorde udgifterne?": "hvad" asks for the sum only through these verbs.
 _COPULAS = frozenset({"er", "var", "blev", "bliver", "udgør", "udgjorde"})
 _DATE_CUES = ("hvornår", "hvilket år", "hvor længe")
-_LIST_CUES = ("hvilke", "hvad gør", "hvordan")
+_LIST_CUES = ("hvilke ", "hvad gør", "hvordan")
 # "Hvad er målene / de store overskrifter / principperne / de overordnede mål i ...?": a plural asked for by
 # "hvad" is a list. A noun without a plural ending ("mål", "tiltag") shows its number by the inflected
 # adjective after "de".
