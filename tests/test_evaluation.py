@@ -165,3 +165,18 @@ def test_fit_choice_reads_objectives_within_a_question_of_each_other_as_a_tie_wo
     assert choose(results) == (1.0, more_facts)
     results[(1.0, more_facts)] = _metrics(0.74, 0.60 - 1.5 * 0.04 - 2 * OBJECTIVE_TIE, 0.0)
     assert choose(results) == (1.0, more_declines)
+
+
+def test_fit_choice_reads_fact_recall_within_the_tie_as_equal() -> None:
+    """A fraction of one question's facts does not outweigh the keys after fact recall."""
+    from ishoj_assistant.answering.ranker import Composition
+    from ishoj_assistant.evaluation.fitting import OBJECTIVE_TIE, choose
+
+    composition = Composition()
+    results = {
+        (0.5, composition): _metrics(0.70 + OBJECTIVE_TIE / 2, 0.8, 0.0),
+        (1.0, composition): _metrics(0.70, 0.8, 0.0),
+    }
+    assert choose(results) == (1.0, composition)
+    results[(0.5, composition)] = _metrics(0.70 + 2 * OBJECTIVE_TIE, 0.8, 0.0)
+    assert choose(results) == (0.5, composition)

@@ -78,6 +78,9 @@ def compose(
         part_best = next((c for c, p in part_ranked if c not in chosen and p >= composition.decline_below), None)
         if part_best is not None:
             chosen.extend(c for c in _with_list(part_best, pool, analysis, composition) if c not in chosen)
+    if follow_up:
+        for asked_unit in _naming_what_follow_up_asks(ranked, pool, matrix, composition)[: composition.max_units - 1]:
+            chosen.extend(c for c in _with_list(asked_unit, pool, analysis, composition) if c not in chosen)
     if best not in chosen:
         chosen[:0] = [c for c in _with_list(best, pool, analysis, composition) if c not in chosen]
     for candidate, p in ranked[1:]:
@@ -272,6 +275,22 @@ def _on_conversation_topic(
     """
     kept = {id(c) for c in _on_topic([c for c, _ in ranked], pool, matrix)}
     return [(c, p) for c, p in ranked if id(c) in kept]
+
+
+def _naming_what_follow_up_asks(
+    ranked: list[tuple[Candidate, float]], pool: Sequence[Candidate], matrix: np.ndarray, composition: Composition
+) -> list[Candidate]:
+    """The units that name what a follow-up itself asks ("Og hvad er målsætningen for det?" ->
+    "Målsætningen ligger på ..."), when the best unit overall does not.
+
+    The conversation's topic can outweigh the follow-up's own words in the ranking, and the answer must
+    still answer them. Which of several such units "det" points to needs the sentence read, so all of
+    them (above the decline threshold) are quoted.
+    """
+    asked = _column("typed_coverage", pool, matrix)
+    if not ranked or asked[id(ranked[0][0])] >= ASKED_AGAIN:
+        return []
+    return [c for c, p in ranked if asked[id(c)] >= ASKED_AGAIN and p >= composition.decline_below]
 
 
 def _said_before(
