@@ -78,11 +78,13 @@ def compose(
         part_best = next((c for c, p in part_ranked if c not in chosen and p >= composition.decline_below), None)
         if part_best is not None:
             chosen.extend(c for c in _with_list(part_best, pool, analysis, composition) if c not in chosen)
-    if follow_up:
-        for asked_unit in _naming_what_follow_up_asks(ranked, pool, matrix, composition)[: composition.max_units - 1]:
-            chosen.extend(c for c in _with_list(asked_unit, pool, analysis, composition) if c not in chosen)
     if best not in chosen:
         chosen[:0] = [c for c in _with_list(best, pool, analysis, composition) if c not in chosen]
+    if follow_up:  # what the follow-up asks leads, before the conversation's topic
+        asked: list[Candidate] = []
+        for asked_unit in _naming_what_follow_up_asks(ranked, pool, matrix, composition)[: composition.max_units - 1]:
+            asked.extend(c for c in _with_list(asked_unit, pool, analysis, composition) if c not in asked)
+        chosen = [*asked, *(c for c in chosen if c not in asked)]
     for candidate, p in ranked[1:]:
         if len(chosen) >= composition.max_units + (len(chosen) - 1 if best.list_id is not None else 0):
             break
