@@ -169,6 +169,14 @@ def test_reference_lines_and_footnotes_are_never_quoted() -> None:
     assert footnotes and not any(quotable(c) for c in footnotes)
 
 
+def test_a_section_number_standing_alone_is_never_quoted() -> None:
+    """"2a." split off a form's section heading once led an answer to "Hvor meget søgte kommunen?" as its amount."""
+    form = "Borgeren får en plan for sin træning. 2a. Bedre praktisk hjælp og personlig pleje Vælg en eller flere fra listen."
+    units = {c.text.strip(): c for c in candidates([passage(form)])}
+    assert quotable(units["Borgeren får en plan for sin træning."])
+    assert "2a." in units and not quotable(units["2a."])
+
+
 def test_an_unrelated_passage_does_not_change_the_answer(ask) -> None:  # type: ignore[no-untyped-def]
     question = "Hvor mange unge havde en mentor i 2022?"
     alone = ask(question, [passage(MENTORS, "ungeindsats", year=2022)])

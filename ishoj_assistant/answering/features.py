@@ -60,7 +60,8 @@ _YEAR = re.compile(r"\b(?:19[89]\d|20\d\d)\b")
 _FURNITURE = re.compile(
     r"^\s*(?:kilde|kilder|note|fodnote|side \d+|www\.|https?:|\))|\bside \d+ af \d+\b|\*+\)", re.IGNORECASE
 )
-_LETTER = re.compile(r"[^\W\d_]")
+# A statement has a word: a unit without two letters in a row is a number, a mark or a section number ("2a.").
+_WORD = re.compile(r"[^\W\d_]{2}")
 # A unit shorter than this, without a number, says too little to stand alone.
 _MIN_WORDS = 4
 
@@ -68,7 +69,7 @@ _MIN_WORDS = 4
 def quotable(candidate: Candidate) -> bool:
     """Whether a unit may be quoted as an answer: a whole statement, not context or furniture."""
     text = candidate.text.strip()
-    if not candidate.is_statement or not _LETTER.search(text) or _FURNITURE.search(text):
+    if not candidate.is_statement or not _WORD.search(text) or _FURNITURE.search(text):
         return False
     if candidate.key == _title_key(candidate.passage.title):  # the title page's title
         return False
