@@ -137,7 +137,7 @@ def test_a_question_with_its_own_topic_is_not_a_follow_up() -> None:
     [
         ("Hvad er de overordnede mål i sundhedsstrategien?", False),
         ("Hvad var det samlede beløb til caféen?", False),
-        ("Hvor hurtigt skal de have tilbudt en samtale?", True),
+        ("Hvornår skal de have svar på deres ansøgning?", True),
         ("Hvad er det?", True),
     ],
 )
