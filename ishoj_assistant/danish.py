@@ -25,6 +25,8 @@ _QUESTION_WORDS = {
 }
 
 STOPWORDS: frozenset[str] = frozenset(STOPWORDS_DANISH) | frozenset(_QUESTION_WORDS)
+# "være" and "blive" in the tenses a question uses: "hvad er/var/bliver/blev ..." asks what something is.
+COPULAS: frozenset[str] = frozenset({"er", "var", "bliver", "blev"})
 
 _TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*%?|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 

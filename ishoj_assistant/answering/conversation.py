@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from ishoj_assistant.danish import STOPWORDS, content_terms, words
+from ishoj_assistant.danish import COPULAS, STOPWORDS, content_terms, words
 
 History = Sequence[Mapping[str, str]]
 
@@ -20,7 +20,6 @@ _CONTINUATIONS = ("og ", "men ", "hvad med ", "hvad så med ", "så ", "også ")
 _ANAPHORA = frozenset({"det", "den", "de", "dem", "der", "dette", "disse", "deres", "dens", "dets", "her", "heraf"})
 # After a copula, "de", "den" and "det" before an inflected adjective are articles of a new noun phrase
 # ("Hvad er de overordnede mål ...?", "Hvad var det samlede beløb?"), not pronouns pointing back.
-_COPULAS = frozenset({"er", "var", "bliver", "blev"})
 _ARTICLES = frozenset({"de", "den", "det"})
 # A question with at most this many content words of its own is "short".
 _SHORT_CONTENT = 3
@@ -53,7 +52,7 @@ def _is_article(tokens: list[str], i: int) -> bool:
     if tokens[i] not in _ARTICLES or not 0 < i < len(tokens) - 1:
         return False
     following = tokens[i + 1]
-    return tokens[i - 1] in _COPULAS and following.endswith("e") and following not in STOPWORDS
+    return tokens[i - 1] in COPULAS and following.endswith("e") and following not in STOPWORDS
 
 
 def standalone_query(question: str, history: History) -> str:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ishoj_assistant.answering.matching import Term, question_terms
-from ishoj_assistant.danish import normalise, words
+from ishoj_assistant.danish import COPULAS, normalise, words
 
 _QUESTION_WORDS = ("hvor", "hvad", "hvilk", "hvem")  # "hvor" also opens hvornår, hvorfor, hvordan
 # A new part starts after ", og" / ", samt" / ", men", or after , : ; – before a question word.
@@ -25,7 +25,7 @@ _NUMBER_CUES = ("hvor mange", "hvor meget", "hvad koster", "hvor stor", "hvor st
 _AMOUNT_WORDS = frozenset({"kr", "kroner", "koste", "koster", "kostede", "penge", "pengene"})
 _AMOUNT_PREFIXES = ("beløb", "budget", "omkostning", "udgift", "bevilg")
 # "Hvad var budgettet?", "hvad udgjorde udgifterne?": "hvad" asks for the sum only through these verbs.
-_COPULAS = frozenset({"er", "var", "blev", "bliver", "udgør", "udgjorde"})
+_COPULAS = COPULAS | {"udgør", "udgjorde"}
 _DATE_CUES = ("hvornår", "hvilket år", "hvor længe")
 _LIST_CUES = ("hvilke ", "hvad gør", "hvordan")
 # "Hvad er målene / de store overskrifter / principperne / de overordnede mål i ...?": a plural asked for by
