@@ -72,18 +72,23 @@ def compose(
     if (composition.require_anchor and anchor_missing) or unmentioned >= composition.max_unmentioned:
         return _decline(related)
     best, best_p = ranked[0]
+
+    def unseen(unit: Candidate, have: list[Candidate]) -> list[Candidate]:
+        """The unit with the rest of its list, less what ``have`` holds already."""
+        return [c for c in _with_list(unit, pool, analysis, composition) if c not in have]
+
     chosen: list[Candidate] = []
     for part in part_probabilities:
         part_ranked = [(c, p) for c, p in _ranked_quotable(pool, part) if id(c) not in said]
         part_best = next((c for c, p in part_ranked if c not in chosen and p >= composition.decline_below), None)
         if part_best is not None:
-            chosen.extend(c for c in _with_list(part_best, pool, analysis, composition) if c not in chosen)
+            chosen.extend(unseen(part_best, chosen))
     if best not in chosen:
-        chosen[:0] = [c for c in _with_list(best, pool, analysis, composition) if c not in chosen]
+        chosen[:0] = unseen(best, chosen)
     if follow_up:  # what the follow-up asks leads, before the conversation's topic
         asked: list[Candidate] = []
         for asked_unit in _naming_what_follow_up_asks(ranked, pool, matrix, composition)[: composition.max_units - 1]:
-            asked.extend(c for c in _with_list(asked_unit, pool, analysis, composition) if c not in asked)
+            asked.extend(unseen(asked_unit, asked))
         chosen = [*asked, *(c for c in chosen if c not in asked)]
     for candidate, p in ranked[1:]:
         if len(chosen) >= composition.max_units + (len(chosen) - 1 if best.list_id is not None else 0):
@@ -93,7 +98,7 @@ def compose(
         if _sibling(candidate, best):
             continue
         if candidate not in chosen:
-            chosen.extend(c for c in _with_list(candidate, pool, analysis, composition) if c not in chosen)
+            chosen.extend(unseen(candidate, chosen))
     typed_question = any(part.typed for part in analysis.profile.parts)
     if matrix is not None and typed_question:
         chosen = _typed_first(_with_typed(chosen, ranked, pool, matrix, composition.add_ratio * best_p), pool, matrix)
