@@ -32,7 +32,7 @@ _LIST_CUES = ("hvilke ", "hvad gør", "hvordan")
 # "hvad" is a list. A noun without a plural ending ("mål", "tiltag") shows its number by the inflected
 # adjective after "de".
 _ASKS_PLURAL = re.compile(
-    r"\bhvad (?:er|var|bliver|blev) (?:de (?:\w+ ){0,2}\w+(?:er|e)\b|de (?:\w+e ){1,2}\w+\b"
+    rf"\bhvad (?:{'|'.join(sorted(COPULAS))}) (?:de (?:\w+ ){{0,2}}\w+(?:er|e)\b|de (?:\w+e ){{1,2}}\w+\b"
     r"|\w+(?:erne|ene|rne)\b)"
 )
 _REASON_CUES = ("hvorfor", "årsag", "skyldes")
