@@ -19,6 +19,9 @@ _LETTER = re.compile(r"[^\W\d_]")
 # A numbered list run into one line by PDF extraction: "... borgere 2. Flere ...".
 _INLINE_ITEM_NUMBER = re.compile(r"(?<=[^\W\d_]) \d{1,2}$")
 _INLINE_ITEM = re.compile(r"(?<=[^\W\d_]) (\d{1,2})\.\s+(?=[A-ZÆØÅ])")
+# A bulleted list run into its lead-in's line: "... de enkelte løsninger: - 75 % af ...". The lead-in ends at
+# its colon; the item is a sentence of its own.
+_LEAD_IN_END = re.compile(r":(?=\s+[-–•▪]\s)")
 
 # Abbreviations that do not end a sentence even before a capital ("bl.a. Ishøj").
 _ABBREVIATIONS = frozenset({
@@ -49,10 +52,14 @@ def _line_spans(line: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = _skip_space(line, 0)
     items = _inline_items(line)
-    for end in _SENTENCE_END.finditer(line):
+    ends = sorted([*_SENTENCE_END.finditer(line), *_LEAD_IN_END.finditer(line)], key=lambda m: m.start())
+    for end in ends:
         before, after = line[start:end.start()], line[end.end():]
         item = _INLINE_ITEM_NUMBER.search(before)
-        if item and start + item.start() + 1 in items:  # "... borgere 2. Flere borgere ...": item 2 starts here
+        if end.group() == ":":
+            spans.append((start, end.end()))
+            start = _skip_space(line, end.end())
+        elif item and start + item.start() + 1 in items:  # "... borgere 2. Flere borgere ...": item 2 starts here
             spans.append((start, start + item.start()))
             start = start + item.start() + 1
         elif _ends_sentence(before, after):

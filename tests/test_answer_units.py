@@ -195,6 +195,23 @@ def test_a_list_question_gets_the_items_the_lead_in_announces_as_bullets(ask) ->
         assert any(line.startswith(f"- {policy}") for line in lines)
 
 
+def test_a_list_run_into_its_lead_in_s_line_is_answered_as_a_list(ask) -> None:  # type: ignore[no-untyped-def]
+    """PDF extraction may flow a dash list into the paragraph that announces it."""
+    note = (
+        "Alle hjælpemidler er taget i brug, hvor der er behov.\n"
+        "Sådan bruges de enkelte hjælpemidler: - 80 % af loftliftene bruges dagligt.\n"
+        "- Badestolene bruges ved forflytninger. - Vendesengene står stadig på lager."
+    )
+    units = candidates([passage(note)])
+    kinds = {c.text.strip(): c.kind for c in units}
+    assert kinds["Sådan bruges de enkelte hjælpemidler:"] is Kind.LEAD_IN
+    assert kinds["- 80 % af loftliftene bruges dagligt."] is Kind.ITEM
+    answer = ask("Hvilke hjælpemidler bruges?", [passage(note)])
+    lines = answer.text.splitlines()
+    for item in ("80 % af loftliftene", "Badestolene", "Vendesengene"):
+        assert any(line.startswith(f"- {item}") for line in lines), answer.text
+
+
 def test_each_part_of_a_question_gets_its_own_unit(ask) -> None:  # type: ignore[no-untyped-def]
     answer = ask(
         "Hvor mange unge havde en mentor i 2022, og hvad kostede mentorstøtten?",

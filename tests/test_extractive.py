@@ -51,6 +51,13 @@ def test_numbered_items_run_into_one_line_are_split_but_a_final_number_is_not() 
     assert split_sentences("Deltagerne var 12. Det er flere end sidst.") == ["Deltagerne var 12.", "Det er flere end sidst."]
 
 
+def test_a_bulleted_list_run_into_its_lead_in_s_line_is_split_at_the_colon_only_before_a_bullet() -> None:
+    assert split_sentences("Sådan går det med hjælpemidlerne: - 80 % af liftene bruges. - Stolene står på lager.") == [
+        "Sådan går det med hjælpemidlerne:", "- 80 % af liftene bruges.", "- Stolene står på lager.",
+    ]
+    assert split_sentences("Åbent: kl. 8 - 10 hver dag.") == ["Åbent: kl. 8 - 10 hver dag."]
+
+
 def test_line_kinds_tell_headings_from_list_items() -> None:
     lines = [
         "Gode indflytninger for demensramte",

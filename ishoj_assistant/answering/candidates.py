@@ -201,7 +201,8 @@ def _short_run(shapes: Sequence[Kind | None], i: int) -> int:
 
 
 def _sentence_kind(line_kind: Kind | None, first_in_line: bool, sentence: str) -> Kind:
-    """A line's kind belongs to one of its sentences: a bullet to the first, a lead-in to the one ending in ":".
+    """A line's kind belongs to one of its sentences: a bullet to the first, a lead-in to the one ending in ":"
+    (in a prose line, the lead-in of a list run into the line).
 
     A heading line stays a heading even when numbered ("7. Uanmeldte tilsyn på plejecentrene 2021").
     """
@@ -213,6 +214,8 @@ def _sentence_kind(line_kind: Kind | None, first_in_line: bool, sentence: str) -
         return Kind.PROSE
     if line_kind is Kind.LEAD_IN and not sentence.rstrip().endswith(":"):
         return Kind.PROSE
+    if line_kind is Kind.PROSE and sentence.rstrip().endswith(":"):
+        return Kind.LEAD_IN  # its items run on in the same line ("... løsninger: - 75 % af ...")
     return line_kind or Kind.PROSE
 
 
