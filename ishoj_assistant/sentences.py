@@ -55,14 +55,12 @@ def _line_spans(line: str) -> list[tuple[int, int]]:
     ends = sorted([*_SENTENCE_END.finditer(line), *_LEAD_IN_END.finditer(line)], key=lambda m: m.start())
     for end in ends:
         before, after = line[start:end.start()], line[end.end():]
+        lead_in = end.re is _LEAD_IN_END  # a lead-in always ends at its colon
         item = _INLINE_ITEM_NUMBER.search(before)
-        if end.group() == ":":
-            spans.append((start, end.end()))
-            start = _skip_space(line, end.end())
-        elif item and start + item.start() + 1 in items:  # "... borgere 2. Flere borgere ...": item 2 starts here
+        if not lead_in and item and start + item.start() + 1 in items:  # "... borgere 2. Flere borgere ...": item 2 starts here
             spans.append((start, start + item.start()))
             start = start + item.start() + 1
-        elif _ends_sentence(before, after):
+        elif lead_in or _ends_sentence(before, after):
             spans.append((start, end.end()))
             start = _skip_space(line, end.end())
     if line[start:].strip():
