@@ -370,6 +370,19 @@ def test_a_sum_is_asked_for_by_its_own_words_not_by_naming_money(question: str, 
     assert QuestionPart.of(question).wants_amount is wants_amount
 
 
+def test_how_much_is_answered_by_a_sum_whatever_the_verb(ask) -> None:  # type: ignore[no-untyped-def]
+    # "Hvor meget" asks for a mass: a sum of money answers it even when the question names no money word.
+    paid = (
+        "Rygestop\n"
+        "Kurserne holdes i samarbejde med nabokommunerne. "
+        "Kommunen betaler årligt 45.000 kroner for koordinering af kurserne."
+    )
+    answer = ask("Hvor meget betaler kommunen årligt for rygestopkurserne?", [passage(paid, year=2022)])
+    assert not answer.declined and "45.000 kroner" in answer.text
+    assert QuestionPart.of("Hvor meget betaler kommunen for kurserne?").wants_measure
+    assert not QuestionPart.of("Hvor mange deltog i kurserne?").wants_measure
+
+
 def test_a_who_question_is_answered_by_a_name_or_declined(ask) -> None:  # type: ignore[no-untyped-def]
     named = ask("Hvem driver pårørendecaféen sammen med kommunen?", [passage(CAFE_PARTNERS, year=2022)])
     assert not named.declined and "Demensforeningen Vestegnen" in named.text

@@ -22,6 +22,9 @@ _COORDINATION = re.compile(r"\s*[,;]\s+(?:og|samt|men)\s+", re.IGNORECASE)
 _PUNCTUATION = re.compile(r"\s*(?:[,:;?]|\s[–—-])\s+")
 
 _NUMBER_CUES = ("hvor mange", "hvor meget", "hvad koster", "hvor stor", "hvor stort", "hvor høj", "antal", "andel")
+# "Hvor meget betaler/søgte/afsatte vi?": a mass asked for by "hvor meget" may be a sum or a duration as well
+# as a count, whatever the verb.
+_MEASURE_CUES = ("hvor meget",)
 _AMOUNT_WORDS = frozenset({"kr", "kroner", "koste", "koster", "kostede", "penge", "pengene"})
 _AMOUNT_PREFIXES = ("beløb", "budget", "omkostning", "udgift", "bevilg")
 # "Hvad var budgettet?", "hvad udgjorde udgifterne?": "hvad" asks for the sum only through these verbs.
@@ -118,6 +121,7 @@ class QuestionPart:
     terms: tuple[Term, ...]
     wants_number: bool = False
     wants_amount: bool = False
+    wants_measure: bool = False
     wants_date: bool = False
     wants_list: bool = False
     wants_reason: bool = False
@@ -134,6 +138,7 @@ class QuestionPart:
             terms=tuple(question_terms(text)),
             wants_number=has(_NUMBER_CUES),
             wants_amount=_asks_amount(words(text)),
+            wants_measure=has(_MEASURE_CUES),
             wants_date=has(_DATE_CUES),
             wants_list=has(_LIST_CUES) or bool(_ASKS_PLURAL.search(cues)),
             wants_reason=has(_REASON_CUES),

@@ -224,6 +224,7 @@ class Scorer:
         return (
             (part.wants_ticked and candidate.ticked)
             or (part.wants_number and bool(counts(text, self._asked)))
+            or (part.wants_measure and bool(_AMOUNT.search(text) or _DURATION.search(text)))
             or (part.wants_date and bool(_DATE.search(text)))
             or (part.wants_reason and bool(_REASON.search(text)))
             or (part.wants_name and self._names(candidate))
