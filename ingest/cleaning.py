@@ -73,8 +73,11 @@ def _is_heading(line: str, headings: set[str]) -> bool:
     return bool(line) and line in headings
 
 
-def _is_page_number(line: str, index: int, count: int) -> bool:
-    """A bare number on a page's first or last line is a page number, not content."""
+def _is_page_number(line: str, index: int, count: int, page: int) -> bool:
+    """A bare number on a page's first or last line is a page number, not content; so is the page's own
+    number on a line of its own anywhere (extraction may place a header's number mid-page)."""
+    if line == str(page):
+        return True
     return (index == 0 or index == count - 1) and bool(re.fullmatch(r"(?:side\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?", line, re.I))
 
 
@@ -217,7 +220,7 @@ def clean_document(raw: RawDocument, mask_personal_numbers: bool = True) -> Clea
         wide = max((len(line) for line in lines), default=0)
         page_start: int | None = None
         for index, line in enumerate(lines):
-            if _is_page_number(line, index, len(lines)) or (line and _furniture_key(line) in furniture):
+            if _is_page_number(line, index, len(lines), page.number) or (line and _furniture_key(line) in furniture):
                 continue
             if not line:
                 if builder.open is not None and builder.open.kind != "heading":
@@ -238,6 +241,9 @@ def clean_document(raw: RawDocument, mask_personal_numbers: bool = True) -> Clea
 def _masked(text: str, mask: bool) -> str:
     return mask_cpr(text)[0] if mask else text
 
+
+# A lower-case line end of a sentence, then a capitalised rest: body text and a heading on one line.
+_BODY_THEN_HEADING = re.compile(r"^([a-zæøå][^\n]*[.!?])\s+([A-ZÆØÅ][^.!?]*)$")
 
 # A number opening a line: item "2. Handleplanen ..." or a wrapped "2. kvartal 2023".
 _NUMBER_START = re.compile(r"^(\d{1,2})[.)]\s+(\S)")
@@ -267,6 +273,13 @@ def _add_line(builder: _Builder, line: str, previous: str, page: int, headings: 
             builder.open.kind = "paragraph"
         return builder.extend(line)
     if _is_heading(line, headings):
+        glued = _BODY_THEN_HEADING.match(line)
+        if glued and builder.open is not None:
+            # "gjort en stor forskel for borgeren. Ældres Netværk": extraction put a paragraph's last words
+            # and the bold heading after it on one line, and reports the two as one bold fragment.
+            start = builder.extend(glued.group(1))
+            builder.new_block("heading", glued.group(2), page)
+            return start
         return builder.new_block("heading", line, page)
     numbered = _NUMBER_START.match(line)
     number = int(numbered.group(1)) if numbered else 0

@@ -40,6 +40,9 @@ class RawDocument:
     pages: list[RawPage]
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
@@ -73,7 +76,8 @@ def _pdf_page_headings(page: object, body_size: list[float]) -> set[str]:
     headings = set()
     for text, size, bold in fragments:
         squashed = _squash(text)
-        if (bold or (body and size > body * 1.15)) and 0 < len(squashed.split()) <= 14:
+        # A bold page number ("3") is no heading: a heading names something.
+        if (bold or (body and size > body * 1.15)) and 0 < len(squashed.split()) <= 14 and _LETTER.search(squashed):
             headings.add(squashed)
     return headings
 

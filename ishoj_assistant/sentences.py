@@ -12,8 +12,10 @@ import re
 # "[1]", "[1, 2]", "[1; 2]", "[1-3]"; "[1][2]" is two markers in one run.
 MARKER_PATTERN = r"\[\s*\d+(?:\s*[,;\-–]\s*\d+)*\s*\]"
 
-# A terminator, the citation markers some models put after it, then a space or the end.
-_SENTENCE_END = re.compile(rf"[.!?]+(?:\s*{MARKER_PATTERN})*(?=\s|$)")
+# A terminator, a closing quote ("... en del af det.” Kilde: ..."), the citation markers some models put after
+# it, then a space or the end.
+_CLOSING_QUOTES = "\"”»’"
+_SENTENCE_END = re.compile(rf"[.!?]+[{_CLOSING_QUOTES}]?(?:\s*{MARKER_PATTERN})*(?=\s|$)")
 _LAST_TOKEN = re.compile(r"[\w.]+$")
 _LETTER = re.compile(r"[^\W\d_]")
 # A numbered list run into one line by PDF extraction: "... borgere 2. Flere ...".
@@ -60,7 +62,7 @@ def _line_spans(line: str) -> list[tuple[int, int]]:
         if not lead_in and item and start + item.start() + 1 in items:  # "... borgere 2. Flere borgere ...": item 2 starts here
             spans.append((start, start + item.start()))
             start = start + item.start() + 1
-        elif lead_in or _ends_sentence(before, after):
+        elif lead_in or (_ends_sentence(before, after) and _quote_closes_before_capital(end.group(), after)):
             spans.append((start, end.end()))
             start = _skip_space(line, end.end())
     if line[start:].strip():
@@ -80,6 +82,11 @@ def _inline_items(line: str) -> set[int]:
         if next_number == number + 1:
             starts.update((pos, next_pos))
     return starts
+
+
+def _quote_closes_before_capital(terminator: str, after: str) -> bool:
+    """A quotation ends its sentence only before a new one: '.” Kilde: ...' does, '." – siger en borger' does not."""
+    return terminator.rstrip()[-1:] not in _CLOSING_QUOTES or after.lstrip()[:1].isupper()
 
 
 def _skip_space(line: str, i: int) -> int:

@@ -313,3 +313,45 @@ def test_a_form_s_options_stay_options_though_the_form_sets_them_in_bold() -> No
 
     lines = ["Vælg indsatsområde", "X Styrke rehabiliteringsindsatsen", "Styrke genoptræningsindsatsen", "Andet"]
     assert line_kinds(lines, frozenset(range(len(lines))))[1:] == [Kind.ITEM, Kind.ITEM, Kind.ITEM]
+
+
+def test_the_page_s_own_number_set_mid_page_in_bold_is_neither_a_heading_nor_text(tmp_path: Path) -> None:
+    """Extraction may place a page header's number between two paragraphs; as a heading it would name the
+    section after it "2", and as text it would open the next sentence ("2 Madservice ...")."""
+    pdf = make_pdf(
+        tmp_path / "status-2022.pdf",
+        [
+            [Paragraph("Nødkald er sat op hos 40 borgere i 2022.")],
+            [Paragraph("Alle borgere er tilfredse med nødkaldene."), Heading("2"),
+             Paragraph("Madservice leveres nu til 120 borgere hver dag."), Paragraph("Der er 17 i alt.")],
+        ],
+    )
+    clean = clean_document(load_document(pdf))
+    assert not any(clean.block_text(b).strip() == "2" for b in clean.blocks)
+    assert not re.search(r"\b2\s+Madservice", clean.text) and "Madservice leveres nu til 120 borgere" in clean.text
+
+
+def test_a_closing_quote_ends_its_sentence_so_a_reference_line_after_it_stands_alone() -> None:
+    text = "”Rehabilitering er en del af hverdagen.” Kilde: Sundhedsstyrelsen (2023)"
+    assert split_sentences(text) == ["”Rehabilitering er en del af hverdagen.”", "Kilde: Sundhedsstyrelsen (2023)"]
+    assert split_sentences('Hun siger: "Jeg er glad." fortæller hun.') == ['Hun siger: "Jeg er glad." fortæller hun.']
+
+
+def test_a_paragraph_s_last_words_reported_with_the_bold_heading_after_them_are_parted() -> None:
+    """Extraction may put a paragraph's last line and the next bold heading on one line and report both as
+    one bold fragment; the words end the paragraph and the heading names the section after it."""
+    from ingest.loaders import RawDocument, RawPage
+
+    lines = [
+        "Et tæt samarbejde mellem træner og hjemmepleje har",
+        "gjort en stor forskel for borgeren. Frivillige caféer",
+        "Omkring 300 personer har været med i caféerne.",
+    ]
+    raw = RawDocument(Path("notat.pdf"), None, [RawPage(1, lines, {"gjort en stor forskel for borgeren. Frivillige caféer"})])
+    clean = clean_document(raw)
+    assert [clean.block_text(b) for b in clean.blocks] == [
+        "Et tæt samarbejde mellem træner og hjemmepleje har gjort en stor forskel for borgeren.",
+        "Frivillige caféer",
+        "Omkring 300 personer har været med i caféerne.",
+    ]
+    assert [b.kind for b in clean.blocks] == ["paragraph", "heading", "paragraph"]

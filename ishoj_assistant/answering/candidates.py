@@ -303,6 +303,8 @@ _SENTENCE_OPENERS = (
 _RUN_IN_LABEL = re.compile(
     rf"^((?:[A-ZÆØÅ][\w-]*)(?: [\wæøå-]+){{0,6}}) (?=(?:{_SENTENCE_OPENERS}) [\wæøå]\S*(?: \S+){{2,}})"
 )
+# A word that only opens sentences is no label alone: "I Det gule hus arbejdes ..." is one sentence.
+_LONE_OPENER = re.compile(rf"(?:{_SENTENCE_OPENERS})")
 
 
 # A heading glued to a sentence that opens with the heading's own topic word ("Indledning til ældrestrategi
@@ -345,7 +347,10 @@ def _spans_with_labels(text: str) -> Iterator[tuple[int, int, bool]]:
     for start, end in _option_spans(text):
         sentence = text[start:end]
         label = _RUN_IN_LABEL.match(sentence)
-        label_end = len(label.group(1)) if label and label.end() < len(sentence) else _topic_label_end(sentence)
+        if label and label.end() < len(sentence) and not _LONE_OPENER.fullmatch(label.group(1)):
+            label_end: int | None = len(label.group(1))
+        else:
+            label_end = _topic_label_end(sentence)
         if label_end is None:
             yield start, end, False
             continue
