@@ -370,6 +370,23 @@ def test_a_sum_is_asked_for_by_its_own_words_not_by_naming_money(question: str, 
     assert QuestionPart.of(question).wants_amount is wants_amount
 
 
+def test_a_sentence_a_report_repeats_with_a_word_changed_is_quoted_once(ask) -> None:  # type: ignore[no-untyped-def]
+    summary = (
+        "Resumé\nOmkring 300 personer har indtil nu været involveret af aktiviteter under Seniornetværket, "
+        "som samler frivillige og foreninger mod ensomhed blandt ældre."
+    )
+    body = (
+        "Seniornetværket\nOmkring 300 personer har indtil nu været involveret i aktiviteter under Seniornetværket, "
+        "som samler frivillige og foreninger i kampen mod ensomhed blandt ældre."
+    )
+    answer = ask("Hvor mange personer har været involveret i Seniornetværket?", [passage(summary), passage(body, index=1)])
+    assert not answer.declined and answer.text.count("Omkring 300 personer") == 1
+    # The same sentence with other figures is another fact (next year's note), and both may be quoted.
+    later = body.replace("300", "420").replace("indtil nu", "i 2021")
+    both = ask("Hvor mange personer har været involveret i Seniornetværket?", [passage(body), passage(later, "notat-2021", 1, 2021)])
+    assert "300 personer" in both.text and "420 personer" in both.text
+
+
 def test_how_much_is_answered_by_a_sum_whatever_the_verb(ask) -> None:  # type: ignore[no-untyped-def]
     # "Hvor meget" asks for a mass: a sum of money answers it even when the question names no money word.
     paid = (

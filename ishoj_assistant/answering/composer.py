@@ -30,9 +30,10 @@ from ishoj_assistant.answering.features import FEATURES, effective_years, quotab
 from ishoj_assistant.answering.question import PROSPECTIVE, asks_what_happened
 from ishoj_assistant.answering.ranker import Composition
 from ishoj_assistant.answering.scoring import cite, names_anchor
-from ishoj_assistant.danish import content_terms
+from ishoj_assistant.danish import content_terms, numbers, words
 from ishoj_assistant.models import Answer, Passage
 from ishoj_assistant.query import QueryAnalysis
+from ishoj_assistant.retrieval.duplicates import near_duplicate
 
 # A follow-up's unit must stand in a passage covering at least this share of the best passage's topic coverage.
 TOPIC_SHARE = 0.5
@@ -135,13 +136,29 @@ def _ranked_quotable(pool: Sequence[Candidate], probabilities: np.ndarray) -> li
             best[key] = (candidate, float(p))
     kept: list[tuple[Candidate, float]] = []
     ends: dict[tuple[str, str], list[str]] = {}  # kept keys by their first and by their last words
+    shapes: list[tuple[frozenset[str], frozenset[str]]] = []  # kept units' words and numbers
     for key, (candidate, p) in sorted(best.items(), key=lambda item: -item[1][1]):
         key_ends = _ends(key)
-        if not any(_glued(key, other) for end in key_ends for other in ends.get(end, ())):
-            kept.append((candidate, p))
-            for end in key_ends:
-                ends.setdefault(end, []).append(key)
+        if any(_glued(key, other) for end in key_ends for other in ends.get(end, ())):
+            continue
+        shape = (frozenset(words(candidate.text)), frozenset(numbers(candidate.text)))
+        if any(_restated(shape, other) for other in shapes):
+            continue
+        kept.append((candidate, p))
+        shapes.append(shape)
+        for end in key_ends:
+            ends.setdefault(end, []).append(key)
     return kept
+
+
+# Two sentences with the same figures whose words overlap this much (Jaccard) say the same thing: a report's
+# summary repeats its body with a word or two changed. The share retrieval folds copies by (0.8).
+_SAME_SENTENCE = 0.8
+
+
+def _restated(shape: tuple[frozenset[str], frozenset[str]], other: tuple[frozenset[str], frozenset[str]]) -> bool:
+    """The sentence says what a kept one says: the same numbers, and nearly the same words."""
+    return shape[1] == other[1] and near_duplicate(shape[0], other[0], _SAME_SENTENCE)
 
 
 # A sentence this long at the start or end of another unit is that unit's sentence, not a shared phrase.
