@@ -150,6 +150,7 @@ def test_a_run_in_label_is_the_sentence_s_heading_and_not_part_of_its_quote() ->
 def test_a_longer_run_in_label_is_split_off_but_a_name_inside_a_sentence_is_not() -> None:
     text = (
         "Bedre tid til samtaler med de pårørende Et kendetegn ved caféen er, at der altid er en frivillig til stede.\n"
+        "Frivillige chauffører er meget mere end kørsel til lægen og tilbage Siden marts har 40 borgere fået kørsel.\n"
         "Flere klubber har deltaget i ugen Alle børn svømmer.\n"
         "I Det gamle bibliotek mødes læseklubben hver torsdag eftermiddag."
     )
@@ -157,6 +158,8 @@ def test_a_longer_run_in_label_is_split_off_but_a_name_inside_a_sentence_is_not(
     assert [(c.kind, c.text) for c in units] == [
         (Kind.HEADING, "Bedre tid til samtaler med de pårørende"),
         (Kind.PROSE, "Et kendetegn ved caféen er, at der altid er en frivillig til stede."),
+        (Kind.HEADING, "Frivillige chauffører er meget mere end kørsel til lægen og tilbage"),
+        (Kind.PROSE, "Siden marts har 40 borgere fået kørsel."),
         (Kind.PROSE, "Flere klubber har deltaget i ugen Alle børn svømmer."),
         (Kind.PROSE, "I Det gamle bibliotek mødes læseklubben hver torsdag eftermiddag."),  # "I" alone is no label
     ]

@@ -292,7 +292,7 @@ def distinct(chosen: Sequence[Candidate]) -> list[Candidate]:
 
 
 # A run-in label before a sentence ("Status Fra 1. januar ...", "Mål I løbet af 2019 ...", "Bedre tid til
-# nærvær og særlige behov Et karakteristika ved ..."): one to seven words, then a word that only opens a
+# nærvær og særlige behov Et karakteristika ved ..."): one to twelve words, then a word that only opens a
 # sentence, and at least three more words ("... deltaget i ugen Alle børn svømmer." names an event). PDF
 # extraction puts a bold label and its paragraph on one line; the label is the sentence's heading, never
 # part of its quote.
@@ -301,7 +301,7 @@ _SENTENCE_OPENERS = (
     "Med|Når|Også|Over|På|Samtidig|Siden|Som|Til|Under|Ved|Vi"
 )
 _RUN_IN_LABEL = re.compile(
-    rf"^((?:[A-ZÆØÅ][\w-]*)(?: [\wæøå-]+){{0,6}}) (?=(?:{_SENTENCE_OPENERS}) [\wæøå]\S*(?: \S+){{2,}})"
+    rf"^((?:[A-ZÆØÅ][\w-]*)(?: [\wæøå-]+){{0,11}}) (?=(?:{_SENTENCE_OPENERS}) [\wæøå]\S*(?: \S+){{2,}})"
 )
 # A word that only opens sentences is no label alone: "I Det gule hus arbejdes ..." is one sentence.
 _LONE_OPENER = re.compile(rf"(?:{_SENTENCE_OPENERS})")
