@@ -199,16 +199,11 @@ def _ends_table_row(line: str) -> bool:
     return bool(_ROW_END.search(line))
 
 
-def _starts_new_paragraph(previous: str, line: str, wide: int, in_item: bool = False) -> bool:
-    """A short line ending a sentence, followed by a capital, ends a paragraph; so does a table row.
-
-    A list item rarely ends with a full stop ("o er på forkant med lovgivningen"), so a short line
-    followed by a capital ends an item whatever its last character: otherwise every paragraph after a
-    list would be read as part of its last item.
-    """
+def _starts_new_paragraph(previous: str, line: str, wide: int) -> bool:
+    """A short line ending a sentence, followed by a capital, ends a paragraph; so does a table row."""
     if line[:1].isupper() and _ends_table_row(previous):
         return True
-    return (in_item or _ends_sentence(previous)) and line[:1].isupper() and len(previous) < 0.75 * wide
+    return _ends_sentence(previous) and line[:1].isupper() and len(previous) < 0.75 * wide
 
 
 def clean_document(raw: RawDocument, mask_personal_numbers: bool = True) -> CleanDocument:
@@ -292,8 +287,6 @@ def _add_line(builder: _Builder, line: str, previous: str, page: int, headings: 
         return builder.extend(line)
     if bullet:
         return builder.new_block("item", line, page, number)
-    if builder.open is None or builder.open.kind == "heading" or _starts_new_paragraph(
-        previous, line, wide, in_item=builder.open.kind == "item"
-    ):
+    if builder.open is None or builder.open.kind == "heading" or _starts_new_paragraph(previous, line, wide):
         return builder.new_block("paragraph", line, page)
     return builder.extend(line)

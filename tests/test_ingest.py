@@ -355,24 +355,3 @@ def test_a_paragraph_s_last_words_reported_with_the_bold_heading_after_them_are_
         "Omkring 300 personer har været med i caféerne.",
     ]
     assert [b.kind for b in clean.blocks] == ["paragraph", "heading", "paragraph"]
-
-
-def test_a_list_s_last_item_does_not_swallow_the_paragraph_after_it() -> None:
-    """Items rarely end with a full stop; a short last item followed by a capital is the end of the list."""
-    from ingest.loaders import RawDocument, RawPage
-
-    lines = [
-        "Politikken følges op på disse punkter, som måles hvert år af forvaltningen og udvalget:",
-        "• antal borgere med en fast kontaktperson i hele kommunen og i hvert lokalområde",
-        "• pårørendes tilfredshed med støtte",
-        "Politikken evalueres i 2025 forud for en ny politik.",
-        "• borgere med en plan for hele",
-        "forløbet i hjemmeplejen",
-    ]
-    clean = clean_document(RawDocument(Path("politik.pdf"), None, [RawPage(1, lines, set())]))
-    assert [(b.kind, clean.block_text(b)) for b in clean.blocks][1:] == [
-        ("item", "• antal borgere med en fast kontaktperson i hele kommunen og i hvert lokalområde"),
-        ("item", "• pårørendes tilfredshed med støtte"),
-        ("paragraph", "Politikken evalueres i 2025 forud for en ny politik."),
-        ("item", "• borgere med en plan for hele forløbet i hjemmeplejen"),  # a wrapped item stays whole
-    ]
