@@ -242,9 +242,6 @@ def _masked(text: str, mask: bool) -> str:
     return mask_cpr(text)[0] if mask else text
 
 
-# A lower-case line end of a sentence, then a capitalised rest: body text and a heading on one line.
-_BODY_THEN_HEADING = re.compile(r"^([a-zæøå][^\n]*[.!?])\s+([A-ZÆØÅ][^.!?]*)$")
-
 # A number opening a line: item "2. Handleplanen ..." or a wrapped "2. kvartal 2023".
 _NUMBER_START = re.compile(r"^(\d{1,2})[.)]\s+(\S)")
 
@@ -273,13 +270,6 @@ def _add_line(builder: _Builder, line: str, previous: str, page: int, headings: 
             builder.open.kind = "paragraph"
         return builder.extend(line)
     if _is_heading(line, headings):
-        glued = _BODY_THEN_HEADING.match(line)
-        if glued and builder.open is not None:
-            # "gjort en stor forskel for borgeren. Ældres Netværk": extraction put a paragraph's last words
-            # and the bold heading after it on one line, and reports the two as one bold fragment.
-            start = builder.extend(glued.group(1))
-            builder.new_block("heading", glued.group(2), page)
-            return start
         return builder.new_block("heading", line, page)
     numbered = _NUMBER_START.match(line)
     number = int(numbered.group(1)) if numbered else 0

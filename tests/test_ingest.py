@@ -335,23 +335,3 @@ def test_a_closing_quote_ends_its_sentence_so_a_reference_line_after_it_stands_a
     text = "”Rehabilitering er en del af hverdagen.” Kilde: Sundhedsstyrelsen (2023)"
     assert split_sentences(text) == ["”Rehabilitering er en del af hverdagen.”", "Kilde: Sundhedsstyrelsen (2023)"]
     assert split_sentences('Hun siger: "Jeg er glad." fortæller hun.') == ['Hun siger: "Jeg er glad." fortæller hun.']
-
-
-def test_a_paragraph_s_last_words_reported_with_the_bold_heading_after_them_are_parted() -> None:
-    """Extraction may put a paragraph's last line and the next bold heading on one line and report both as
-    one bold fragment; the words end the paragraph and the heading names the section after it."""
-    from ingest.loaders import RawDocument, RawPage
-
-    lines = [
-        "Et tæt samarbejde mellem træner og hjemmepleje har",
-        "gjort en stor forskel for borgeren. Frivillige caféer",
-        "Omkring 300 personer har været med i caféerne.",
-    ]
-    raw = RawDocument(Path("notat.pdf"), None, [RawPage(1, lines, {"gjort en stor forskel for borgeren. Frivillige caféer"})])
-    clean = clean_document(raw)
-    assert [clean.block_text(b) for b in clean.blocks] == [
-        "Et tæt samarbejde mellem træner og hjemmepleje har gjort en stor forskel for borgeren.",
-        "Frivillige caféer",
-        "Omkring 300 personer har været med i caféerne.",
-    ]
-    assert [b.kind for b in clean.blocks] == ["paragraph", "heading", "paragraph"]
