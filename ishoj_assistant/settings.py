@@ -124,7 +124,9 @@ class Settings(BaseSettings):
     answer_related: int = Field(3, ge=0, description="Passages offered as 'Måske relevant' on a decline.")
     answer_focus_weight: float = Field(2.0, ge=1, description="Weight of a follow-up's own words over the history's.")
     answer_context_weight: float = Field(0.5, ge=0, le=1, description="Weight of terms from a unit's heading and neighbours.")
-    answer_draft_sentences: int = Field(4, ge=1, description="Most quoted units per draft section.")
+    answer_draft_units: int = Field(
+        8, ge=1, description="Quoted units a draft spends, shared by its sections (at least two each)."
+    )
     answer_ranker_file: Path | None = Field(
         None, description="Fitted unit ranker (JSON from `ishoj-assistant fit`); default: the one shipped with the package."
     )

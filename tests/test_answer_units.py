@@ -500,3 +500,29 @@ def test_a_draft_section_draws_on_the_whole_application_but_only_the_topic_s_sec
     quoted = [c.quote for c in draft.citations]
     assert any(q.startswith("Målgruppen er hjemmeboende borgere over 70 år") for q in quoted)
     assert not any("Cykelværkstedet" in q for q in quoted)
+
+
+EXERCISE_CLASS_SENTENCES = (
+    "Holdet mødes tirsdag formiddag i idrætshallen.",
+    "Deltagerne træner balance og styrke sammen med en fysioterapeut.",
+    "Mange deltagere fortæller, at holdet har givet dem nye venner i lokalområdet.",
+)
+EXERCISE_CLASS = "Motionsholdet i hallen\n" + " ".join(EXERCISE_CLASS_SENTENCES)
+EXERCISE_ASIDES = (
+    "Økonomi\nMotionsholdet er gratis for deltagerne, og udgiften på kr. 40.000 dækkes af puljen.\n"
+    "Venteliste\nDer er venteliste til motionsholdet, og 12 borgere venter på at blive deltagere.\n"
+    "Kørsel\nDeltagere med gangbesvær får kørsel til motionsholdet, så de også kan være med.\n"
+    "Instruktør\nEn frivillig instruktør hjælper deltagerne på motionsholdet med øvelserne."
+)
+
+
+def test_a_draft_paragraph_reuses_the_text_written_about_its_subject(context: AppContext) -> None:
+    """A paragraph is drawn first from the heading's stretch that best answers it (up to half the paragraph),
+    then from the best one-line mentions under other headings: staff reuse what was written on the subject,
+    though a single sentence elsewhere may outrank part of it."""
+    passages = [passage(EXERCISE_CLASS, index=0), passage(EXERCISE_ASIDES, index=1)]
+    assistant = Assistant(ListRetriever(passages), context.embedder, AnswerConfig(draft_units=5))
+    draft = assistant.answer("Skriv et kort afsnit om, hvad motionsholdet giver deltagerne", [], mode="draft")
+    assert not draft.declined
+    quoted = [c.quote for c in draft.citations]
+    assert len(quoted) == 5 and set(EXERCISE_CLASS_SENTENCES) <= set(quoted), draft.text

@@ -24,7 +24,7 @@ class AnswerConfig:
     related: int = 3
     context_weight: float = 0.5
     focus_weight: float = 2.0
-    draft_sentences: int = 4
+    draft_units: int = 8
     ranker_file: Path = WEIGHTS_FILE
 
     @classmethod
@@ -34,6 +34,6 @@ class AnswerConfig:
             related=settings.answer_related,
             context_weight=settings.answer_context_weight,
             focus_weight=settings.answer_focus_weight,
-            draft_sentences=settings.answer_draft_sentences,
+            draft_units=settings.answer_draft_units,
             ranker_file=settings.answer_ranker_file or WEIGHTS_FILE,
         )

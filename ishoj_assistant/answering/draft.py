@@ -14,6 +14,7 @@ do not hold declines, and no document is offered for it.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ class Section:
 SECTIONS = (
     Section("Formål", ("formål", "sigte"), "Hvad er formålet og målet med indsatsen"),
     Section("Baggrund", ("baggrund", "begrundelse", "behov"), "Hvad er baggrunden og behovet for indsatsen"),
-    Section("Målgruppe", ("målgruppe",), "Hvilke borgere er målgruppen, og hvilke borgere retter indsatsen sig mod"),
+    Section("Målgruppe", ("målgruppe",), "Hvad er målgruppen, og hvad kendetegner borgerne, indsatsen retter sig mod"),
     Section("Aktiviteter", ("aktivitet", "indhold", "plan"), "Hvilke aktiviteter gennemføres i indsatsen"),
     Section("Forventede resultater", ("resultat", "effekt", "succeskriter"), "Hvilke resultater og effekter forventes og er opnået"),
 )
@@ -54,23 +55,39 @@ _DRAFT_WORDS = frozenset(content_terms(
     "begrundelse baggrund baggrunden målgruppen målgruppebeskrivelsen aktiviteter resultater forventede udgangspunkt "
     "tidligere skrevet videreføre genbrug gerne beskrivelse"
 ))
-# "... med et afsnit om ernæringsscreening": a section in the request's own words.
-_OWN_SECTION = re.compile(r"\bafsnit(?:tet)?\s+om\s+([^,.;:?!]+)", re.IGNORECASE)
+# A request for one piece of text rather than a whole application: "et afsnit", "en kort tekst til
+# hjemmesiden", "en borgerhistorie" (the piece's noun alone or as the last part of a compound).
+_PIECE = re.compile(r"\b[^\W\d_]*(?:afsnit|tekst|indledning|historie|fortælling)(?:en|et|tet)?\b", re.IGNORECASE)
+# What the piece is about, in the request's own words: "om ernæringsscreening", "om, hvad vi har lært" or a
+# relative clause "der beskriver, hvem ...". An application's "ansøgning om X" names the project, not the piece.
+_PIECE_CONTENT = re.compile(r"\b(?:om,|(?<!ansøgning )om|der\s+[^\W\d_]+,?)\s+(.+?)\s*(?=[.;:?!–]|,\s+(?:som|der)\s|$)")
+# Without a stated content, the piece is named by its own phrase: "borgerhistorie fra X (til personalebladet)".
+_PIECE_PHRASE = re.compile(r"(.+?)\s*(?=[,.;:?!–]|\s+til\s|$)")
 
 
 def requested_sections(request: str) -> list[Section]:
-    """The sections the request names, in its own order, or the standard ones when it names none."""
+    """The sections the request names, in its own order; one section in its own words when it asks for one
+    piece of text; the standard sections of an application when it asks for a whole one."""
     lowered = normalise(request)
     named = sorted(
         (s for s in SECTIONS if any(word in lowered for word in s.requested_by)),
         key=lambda s: min(lowered.find(w) for w in s.requested_by if w in lowered),
     )
-    own = [
-        Section(match.strip().capitalize(), (), f"Hvad står der om {match.strip()}")
-        for match in _OWN_SECTION.findall(request)
-        if not any(word in normalise(match) for s in SECTIONS for word in s.requested_by)
-    ]
-    return [*named, *own] or list(DEFAULT_SECTIONS)
+    piece = _PIECE.search(request)
+    if piece is None:
+        return named or list(DEFAULT_SECTIONS)
+    content = _PIECE_CONTENT.search(request, piece.end())
+    if content is None:
+        return named or [_own_section(_PIECE_PHRASE.match(request, piece.start()).group(1))]
+    about = content.group(1)
+    if any(word in normalise(about) for s in SECTIONS for word in s.requested_by):
+        return named  # the piece is a standard section in other words: "et afsnit om målgruppen"
+    return [*named, _own_section(about)]
+
+
+def _own_section(words: str) -> Section:
+    """A section headed by the request's own words about it."""
+    return Section(words[:1].upper() + words[1:], (), f"Hvad står der om {words}")
 
 
 def topic_query(request: str) -> str:
@@ -105,9 +122,11 @@ class DraftAnswerer:
         allowed = {_place(c) for c, _ in prose if _topic_place(c) in topic_places}
         used: set[str] = set()
         paragraphs: list[tuple[str, list[Candidate]]] = []
-        for section in requested_sections(text):
+        sections = requested_sections(text)
+        limit = max(MIN_PARAGRAPH, round(self.extractive.config.draft_units / len(sections)))
+        for section in sections:
             prepared = self.extractive.prepare(analyse(section.asks, f"{section.asks} {topic}"), request.passages)
-            picked = self._pick(prepared.pool, ranker.probabilities(prepared.matrix), allowed, used, threshold)
+            picked = _pick(prepared.pool, ranker.probabilities(prepared.matrix), allowed, used, threshold, limit)
             if picked:
                 paragraphs.append((section.heading, picked))
         if not paragraphs:
@@ -120,22 +139,54 @@ class DraftAnswerer:
         ]
         return Answer(text="\n\n".join(blocks), declined=False, citations=citations, mode="draft")
 
-    def _pick(
-        self, pool: list[Candidate], probabilities: np.ndarray, allowed: set[int], used: set[str], threshold: float
-    ) -> list[Candidate]:
-        """The section's best on-topic units not used by an earlier section, in reading order."""
-        limit = self.extractive.config.draft_sentences
-        order = np.argsort(-probabilities)
-        picked: list[Candidate] = []
-        for i in order:
-            c = pool[int(i)]
-            if len(picked) >= limit or probabilities[i] < threshold:
-                break
-            key = text_key(c)
-            if _place(c) in allowed and not any(key in seen or seen in key for seen in used):  # no unit twice, whole or in part
-                used.add(key)
-                picked.append(c)
-        return sorted(picked, key=lambda c: (c.rank, c.start))
+
+# A paragraph says something with at least this many units, however many sections share the draft.
+MIN_PARAGRAPH = 2
+# A block is judged by its best units, not by one sentence alone nor by its length.
+BLOCK_BEST = 2
+# The block written on the subject fills at most this share of a paragraph; the archive the rest.
+BLOCK_SHARE = 0.5
+
+
+def _pick(
+    pool: list[Candidate],
+    probabilities: np.ndarray,
+    allowed: set[tuple[str, int]],
+    used: set[str],
+    threshold: float,
+    limit: int,
+) -> list[Candidate]:
+    """The section's best on-topic units not used by an earlier section, in reading order.
+
+    The block (a heading's stretch of a passage) whose best units answer the section best comes first,
+    up to ``BLOCK_SHARE`` of the paragraph: a draft reuses the text written about the section's subject. The rest are
+    the best units wherever they stand, so a draft is not one old paragraph copied, nor lost when the
+    best block was chosen by a hair."""
+
+    def unused(i: int) -> bool:  # no unit twice, whole or in part
+        key = text_key(pool[i])
+        return not any(key in seen or seen in key for seen in used)
+
+    ranked = [
+        i for i in map(int, np.argsort(-probabilities))
+        if probabilities[i] >= threshold and _place(pool[i]) in allowed and unused(i)
+    ]
+    blocks: dict[tuple[str, str], list[int]] = {}
+    for i in ranked:
+        blocks.setdefault(_block(pool[i]), []).append(i)
+    best = max(blocks.values(), key=lambda members: float(np.mean(probabilities[members[:BLOCK_BEST]])), default=[])
+    best = best[: math.ceil(limit * BLOCK_SHARE)]
+    picked: list[Candidate] = []
+    for i in [*best, *(i for i in ranked if i not in best)]:
+        if len(picked) < limit and unused(i):
+            used.add(text_key(pool[i]))
+            picked.append(pool[i])
+    return sorted(picked, key=lambda c: (c.rank, c.start))
+
+
+def _block(candidate: Candidate) -> tuple[str, str]:
+    """The stretch of a passage under one heading."""
+    return candidate.passage.chunk.chunk_id, candidate.heading_text
 
 
 # A list item shorter than this names something ("2. Ældres Netværk") rather than saying it.
