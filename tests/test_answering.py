@@ -217,13 +217,12 @@ def test_an_off_topic_draft_request_declines(assistant: Assistant) -> None:
 @pytest.mark.parametrize(
     ("request_text", "headings"),
     [
-        ("Skriv et kort afsnit til nyhedsbrevet om, hvordan frivillige hjælper i caféen.",
-         ["Hvordan frivillige hjælper i caféen"]),
+        ("Jeg vil gerne have et afsnit til nyhedsbrevet om frivillige i caféen.", ["Frivillige i caféen"]),
         ("Skriv en tekst til intranettet, der forklarer, hvorfor vi vejer borgerne ved opstart.",
          ["Hvorfor vi vejer borgerne ved opstart"]),
         ("Jeg mangler en solskinshistorie fra træningsholdet til årsberetningen.", ["Solskinshistorie fra træningsholdet"]),
         ("Skriv et afsnit om målgruppen til vores ansøgning om et motionshold.", ["Målgruppe"]),
-        ("Lav et udkast til en ansøgning om et motionshold for ældre.", ["Formål", "Baggrund", "Målgruppe", "Aktiviteter"]),
+        ("Udarbejd en ansøgning om tilskud til et motionshold for ældre.", ["Formål", "Baggrund", "Målgruppe", "Aktiviteter"]),
     ],
 )
 def test_a_request_for_one_piece_of_text_gets_one_section_in_its_own_words(request_text: str, headings: list[str]) -> None:
@@ -238,8 +237,8 @@ def test_a_draft_shares_its_length_between_its_sections(assistant: Assistant) ->
     """One asked-for paragraph may use the draft's whole budget of units; a whole application spreads it
     over its sections, so it is not four times as long."""
     budget = AnswerConfig().draft_units
-    piece = assistant.answer("Skriv et afsnit om, hvad kontinensklinikken har betydet for borgerne", mode="draft")
-    whole = assistant.answer("Lav et udkast til en ansøgning om at videreføre kontinensklinikken", mode="draft")
+    piece = assistant.answer("Jeg mangler en tekst til personalemødet om, hvordan borgerne har haft gavn af kontinensklinikken", mode="draft")
+    whole = assistant.answer("Udarbejd en ansøgning om penge til at fortsætte kontinensklinikken", mode="draft")
     assert not piece.declined and not whole.declined
     assert len(draft_sections(piece)) == 1 and len(draft_sections(whole)) > 1
     assert budget // 2 < len(piece.citations) <= budget

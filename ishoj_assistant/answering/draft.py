@@ -58,7 +58,7 @@ _DRAFT_WORDS = frozenset(content_terms(
 # A request for one piece of text rather than a whole application: "et afsnit", "en kort tekst til
 # hjemmesiden", "en borgerhistorie" (the piece's noun alone or as the last part of a compound).
 _PIECE = re.compile(r"\b[^\W\d_]*(?:afsnit|tekst|indledning|historie|fortælling)(?:en|et|tet)?\b", re.IGNORECASE)
-# What the piece is about, in the request's own words: "om ernæringsscreening", "om, hvad vi har lært" or a
+# What the piece is about, in the request's own words: "om ernæringsscreening", "om, hvordan caféen startede" or a
 # relative clause "der beskriver, hvem ...". An application's "ansøgning om X" names the project, not the piece.
 _PIECE_CONTENT = re.compile(r"\b(?:om,|(?<!ansøgning )om|der\s+[^\W\d_]+,?)\s+(.+?)\s*(?=[.;:?!–]|,\s+(?:som|der)\s|$)")
 # Without a stated content, the piece is named by its own phrase: "borgerhistorie fra X (til personalebladet)".
@@ -159,9 +159,9 @@ def _pick(
     """The section's best on-topic units not used by an earlier section, in reading order.
 
     The block (a heading's stretch of a passage) whose best units answer the section best comes first,
-    up to ``BLOCK_SHARE`` of the paragraph: a draft reuses the text written about the section's subject. The rest are
-    the best units wherever they stand, so a draft is not one old paragraph copied, nor lost when the
-    best block was chosen by a hair."""
+    up to ``BLOCK_SHARE`` of the paragraph: a draft reuses the text written about the section's subject.
+    The rest are the best units wherever they stand, so a draft is not one old paragraph copied, nor
+    lost when the best block was chosen by a hair."""
 
     def unused(i: int) -> bool:  # no unit twice, whole or in part
         key = text_key(pool[i])
