@@ -526,3 +526,26 @@ def test_a_draft_paragraph_reuses_the_text_written_about_its_subject(context: Ap
     assert not draft.declined
     quoted = [c.quote for c in draft.citations]
     assert len(quoted) == 5 and set(EXERCISE_CLASS_SENTENCES) <= set(quoted), draft.text
+
+
+INITIATIVES_WITH_FIELDS = (
+    "Status på indsatserne\n"
+    "Madvenner Der er afsat kr. 120.000 i 2024.\n"
+    "Mål I 2024 skal 30 ældre have en fast madven, der kommer på besøg hver uge.\n"
+    "Status Fra januar til maj 2024 har 18 ældre fået en madven gennem Madvenner.\n"
+    "Cykelture Der er afsat kr. 80.000 i 2024.\n"
+    "Mål I 2024 skal der køres 400 ture med beboere fra plejecentrene.\n"
+    "Status Fra januar til maj 2024 er der kørt 150 ture med beboere i Cykelture."
+)
+
+
+def test_a_field_label_repeated_under_each_initiative_stands_under_its_initiative(ask) -> None:  # type: ignore[no-untyped-def]
+    """"Mål" and "Status" recur under every initiative of a status note: they name a field of the initiative
+    above them, so the goal sentence, which never repeats the initiative's name, is still its goal."""
+    pool = candidates([passage(INITIATIVES_WITH_FIELDS, year=2024)])
+    goal = next(c for c in pool if c.text.startswith("I 2024 skal der køres"))
+    assert goal.heading_text == "Cykelture Mål"
+    answer = ask("Hvad er målet for Cykelture?", [passage(INITIATIVES_WITH_FIELDS, year=2024)])
+    assert not answer.declined
+    assert any(c.quote.startswith("I 2024 skal der køres 400 ture") for c in answer.citations), answer.text
+    assert not any("madven" in c.quote for c in answer.citations)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from functools import cached_property
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -369,20 +370,30 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
     heading = title | TermSet.of(passage.chunk.section)
     heading_text = passage.chunk.section
     heading_open = False  # consecutive headings stack ("Temaer" under "Sundhedsstrategi")
+    # A run-in label the passage repeats ("Mål", "Status" under each initiative) names a field of the
+    # heading above it, not a new subject: it stacks on the last heading that is not such a field.
+    spans = list(_spans_with_labels(text))
+    labels = Counter(text[start:end].strip() for start, end, label in spans if label)
+    subject, subject_text = heading, heading_text
     list_id: int | None = None
     rows = []
     previous_line = -1
     run_in = ""  # a run-in label names what its sentence is about: its words count as the sentence's own
-    for start, end, label in _spans_with_labels(text):
+    for start, end, label in spans:
         line = text.count("\n", 0, start)
         kind = Kind.HEADING if label else _sentence_kind(kinds[line], first_in_line=previous_line != line, sentence=text[start:end])
         terms = TermSet.of(f"{run_in} {text[start:end]}")
         run_in = text[start:end] if label else ""
-        if kind is Kind.HEADING or kind is Kind.LEAD_IN:
+        line_text = text[start:end].strip()
+        if label and labels[line_text] > 1:
+            heading, heading_text = subject | terms, f"{subject_text} {line_text}"
+            heading_open, list_id = False, None
+        elif kind is Kind.HEADING or kind is Kind.LEAD_IN:
             heading = (heading | terms) if heading_open else title | terms
-            line_text = text[start:end].strip()
             heading_text = f"{heading_text} {line_text}" if heading_open else line_text
             heading_open = kind is Kind.HEADING
+            if kind is Kind.HEADING:
+                subject, subject_text = heading, heading_text
             list_id = next(list_ids) if kind is Kind.LEAD_IN else None
         else:
             heading_open = False
