@@ -535,17 +535,20 @@ INITIATIVES_WITH_FIELDS = (
     "Status Fra januar til maj 2024 har 18 ældre fået en madven gennem Madvenner.\n"
     "Cykelture Der er afsat kr. 80.000 i 2024.\n"
     "Mål I 2024 skal der køres 400 ture med beboere fra plejecentrene.\n"
-    "Status Fra januar til maj 2024 er der kørt 150 ture med beboere i Cykelture."
+    "Status Fra januar til maj 2024 er der kørt 150 ture med beboere i Cykelture. Antallet af ture i Cykelture er "
+    "lavere end forventet. Arbejdet med at udbrede Cykelture til flere plejecentre fortsætter resten af året."
 )
 
 
 def test_a_field_label_repeated_under_each_initiative_stands_under_its_initiative(ask) -> None:  # type: ignore[no-untyped-def]
     """"Mål" and "Status" recur under every initiative of a status note: they name a field of the initiative
-    above them, so the goal sentence, which never repeats the initiative's name, is still its goal."""
+    above them, so the goal sentence, which never repeats the initiative's name, is still its goal and leads
+    the answer to a question about the goal, before the status sentence that does name the initiative."""
     pool = candidates([passage(INITIATIVES_WITH_FIELDS, year=2024)])
     goal = next(c for c in pool if c.text.startswith("I 2024 skal der køres"))
     assert goal.heading_text == "Cykelture Mål"
+    assert set(content_terms("Cykelture mål")) <= goal.terms.stems  # its own subject, as a run-in label's sentence
     answer = ask("Hvad er målet for Cykelture?", [passage(INITIATIVES_WITH_FIELDS, year=2024)])
     assert not answer.declined
-    assert any(c.quote.startswith("I 2024 skal der køres 400 ture") for c in answer.citations), answer.text
+    assert answer.citations[0].quote.startswith("I 2024 skal der køres 400 ture"), answer.text  # leads
     assert not any("madven" in c.quote for c in answer.citations)

@@ -388,6 +388,7 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
         if label and labels[line_text] > 1:
             heading, heading_text = subject | terms, f"{subject_text} {line_text}"
             heading_open, list_id = False, None
+            run_in = heading_text  # the field's sentence is about its initiative's field: "Klippekortsordning Mål"
         elif kind is Kind.HEADING or kind is Kind.LEAD_IN:
             heading = (heading | terms) if heading_open else title | terms
             heading_text = f"{heading_text} {line_text}" if heading_open else line_text
