@@ -68,11 +68,7 @@ _PIECE_PHRASE = re.compile(r"(.+?)\s*(?=[,.;:?!–]|\s+til\s|$)")
 def requested_sections(request: str) -> list[Section]:
     """The sections the request names, in its own order; one section in its own words when it asks for one
     piece of text; the standard sections of an application when it asks for a whole one."""
-    lowered = normalise(request)
-    named = sorted(
-        (s for s in SECTIONS if any(word in lowered for word in s.requested_by)),
-        key=lambda s: min(lowered.find(w) for w in s.requested_by if w in lowered),
-    )
+    named = _sections_named(request)
     piece = _PIECE.search(request)
     if piece is None:
         return named or list(DEFAULT_SECTIONS)
@@ -80,9 +76,18 @@ def requested_sections(request: str) -> list[Section]:
     if content is None:
         return named or [_own_section(_PIECE_PHRASE.match(request, piece.start()).group(1))]
     about = content.group(1)
-    if any(word in normalise(about) for s in SECTIONS for word in s.requested_by):
+    if _sections_named(about):
         return named  # the piece is a standard section in other words: "et afsnit om målgruppen"
     return [*named, _own_section(about)]
+
+
+def _sections_named(text: str) -> list[Section]:
+    """The standard sections a text asks for by name, in the order it names them."""
+    lowered = normalise(text)
+    return sorted(
+        (s for s in SECTIONS if any(word in lowered for word in s.requested_by)),
+        key=lambda s: min(lowered.find(w) for w in s.requested_by if w in lowered),
+    )
 
 
 def _own_section(words: str) -> Section:
@@ -206,7 +211,7 @@ def _topic_place(candidate: Candidate) -> tuple[str, ...]:
     chunk = candidate.passage.chunk
     if chunk.doc_type == DocType.ANSOEGNING:
         return (chunk.doc_id,)
-    return (chunk.chunk_id, candidate.heading_text)
+    return _block(candidate)
 
 
 def _place(candidate: Candidate) -> tuple[str, int]:
