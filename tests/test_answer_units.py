@@ -468,6 +468,33 @@ def test_a_how_many_answer_takes_the_ranked_count_below_the_chosen_sentences() -
 
 
 
+def test_the_best_sentence_brings_its_paragraph_neighbour_in_source_order_not_another_heading_s() -> None:
+    """Past ``max_units``, the next most probable sentence under the best unit's heading joins it, before it
+    when it stands before it; a sentence under another heading at the same probability does not."""
+    text = (
+        "Besøgsvenner\n"
+        "Besøgsvennerne er frivillige, der kommer hos ældre, som bor alene. "
+        "I 2021 fik 37 ældre en fast besøgsven, og 12 står på venteliste.\n"
+        "Telefonkæden\n"
+        "Telefonkæden ringer hver morgen til 20 ældre, som har bedt om det."
+    )
+    pool = [c for c in candidates([passage(text, year=2021)]) if quotable(c)]
+    intro, result, phone = pool
+    assert intro.block == result.block != phone.block
+    question = analyse("Hvad har besøgsvennerne opnået?")
+    probabilities = np.array([0.3, 0.8, 0.3])
+
+    def quoted(block_ratio: float) -> list[str]:
+        composition = Composition(decline_below=0.1, add_ratio=0.9, max_units=1, block_ratio=block_ratio)
+        answer = compose(question, pool, probabilities, composition)
+        assert not answer.declined
+        return [c.quote for c in answer.citations]
+
+    assert quoted(block_ratio=0.3) == [intro.text.strip(), result.text.strip()]
+    assert quoted(block_ratio=0.5) == [result.text.strip()]
+
+
+
 APPLICATION_PAGES = (
     "Ansøgning om midler til Gårdhavens madklub\nFormål\n"
     "Gårdhavens madklub skal give ældre, der spiser alene, et fast måltidsfællesskab hver uge.",

@@ -111,6 +111,11 @@ class Candidate:
         return self.kind not in (Kind.HEADING, Kind.FORM) and not self.asks
 
     @property
+    def block(self) -> tuple[str, str]:
+        """The stretch of its passage under one heading: sentences that say one thing together."""
+        return self.passage.chunk.chunk_id, self.heading_text
+
+    @property
     def ticked(self) -> bool:
         """A ticked option of a form."""
         return self.kind is Kind.ITEM and bool(_TICK.match(self.text))

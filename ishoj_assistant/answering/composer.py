@@ -6,6 +6,9 @@ turns that into what a reader gets:
 - the single best quotable unit first, so the answer leads with what was asked;
 - further units only when their probability is close to the best one's
   (``Composition.add_ratio``), so facts are not bought with length;
+- the best unit's paragraph: the next most probable sentence under its own
+  heading, when the ranker backs it (``Composition.block_ratio``), in the
+  order the source has them;
 - a list question answered by the list the best unit belongs to, as bullets;
 - a sentence that refers back ("Dette skyldes ...") with the sentence it refers to;
 - a follow-up without the sentences the previous answer already said (``Composition.max_said``);
@@ -115,6 +118,7 @@ def compose(
         return _year_decline(analysis, nearest, related, pool)
     if composition.require_fact and _only_plans(analysis, chosen):
         return _pointed_decline(chosen[0], pool, related, "Dokumenterne siger kun, hvad der var planlagt, forventet eller søgt om")
+    chosen = _with_block_neighbour(chosen, ranked, composition.block_ratio)
     citations = cite(chosen)
     lines = [_line(unit, c.quote, c.n, _label(unit, pool)) for c, unit in zip(citations, chosen)]
     return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
@@ -265,6 +269,34 @@ def _previous(unit: Candidate, pool: Sequence[Candidate]) -> Candidate | None:
     same = [c for c in pool if c.passage is unit.passage]
     i = same.index(unit)
     return same[i - 1] if i > 0 else None
+
+
+def _with_block_neighbour(chosen: list[Candidate], ranked: list[tuple[Candidate, float]], ratio: float) -> list[Candidate]:
+    """The answer with the next most probable sentence of the best unit's block, when it has at least ``ratio``
+    of the best unit's probability.
+
+    The sentence that answers best is often one of a paragraph that answers
+    together ("Åben Rådgivning er ..." and "De hyppigste emner var ..."): a
+    neighbour under the same heading is more likely part of the answer than
+    a sentence of another passage at the same probability. It is checked
+    after the declines, which judge what the ranker chose on its own, and
+    stands with the best unit in the source's order, so a sentence reads
+    after the one it follows.
+    """
+    best, best_p = ranked[0]
+    if best not in chosen:
+        return chosen
+    neighbour = next(
+        (
+            c for c, p in ranked[1:]
+            if p >= ratio * best_p and c.block == best.block and c.list_id is None and c not in chosen
+        ),
+        None,
+    )
+    if neighbour is None:
+        return chosen
+    at = chosen.index(best)
+    return [*chosen[:at], *sorted((best, neighbour), key=lambda c: c.start), *chosen[at + 1 :]]
 
 
 def _column(name: str, pool: Sequence[Candidate], matrix: np.ndarray) -> dict[int, float]:

@@ -178,7 +178,7 @@ def _pick(
     ]
     blocks: dict[tuple[str, str], list[int]] = {}
     for i in ranked:
-        blocks.setdefault(_block(pool[i]), []).append(i)
+        blocks.setdefault(pool[i].block, []).append(i)
     best = max(blocks.values(), key=lambda members: float(np.mean(probabilities[members[:BLOCK_BEST]])), default=[])
     best = best[: math.ceil(limit * BLOCK_SHARE)]
     picked: list[Candidate] = []
@@ -187,11 +187,6 @@ def _pick(
             used.add(text_key(pool[i]))
             picked.append(pool[i])
     return sorted(picked, key=lambda c: (c.rank, c.start))
-
-
-def _block(candidate: Candidate) -> tuple[str, str]:
-    """The stretch of a passage under one heading."""
-    return candidate.passage.chunk.chunk_id, candidate.heading_text
 
 
 # A list item shorter than this names something ("2. Ældres Netværk") rather than saying it.
@@ -211,7 +206,7 @@ def _topic_place(candidate: Candidate) -> tuple[str, ...]:
     chunk = candidate.passage.chunk
     if chunk.doc_type == DocType.ANSOEGNING:
         return (chunk.doc_id,)
-    return _block(candidate)
+    return candidate.block
 
 
 def _place(candidate: Candidate) -> tuple[str, int]:

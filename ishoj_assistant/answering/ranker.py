@@ -38,7 +38,10 @@ class Composition:
     decline when at least this share of the question's terms is mentioned
     nowhere in the passages (above 1: never). ``max_said``: a follow-up does
     not quote again a unit whose words the previous answer already said to
-    at least this share (above 1: it may).
+    at least this share (above 1: it may). ``block_ratio``: the next most
+    probable sentence under the best unit's own heading joins it, beyond
+    ``max_units``, with at least this share of its probability (above 1:
+    never); the paragraph the answer stands in often says the rest of it.
     """
 
     decline_below: float = 0.2
@@ -52,6 +55,7 @@ class Composition:
     follow_topic: bool = True
     max_unmentioned: float = 1.01
     max_said: float = 1.01
+    block_ratio: float = 1.01
 
 
 @dataclass(frozen=True)
