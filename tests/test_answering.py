@@ -30,7 +30,7 @@ from tests.conftest import DEV_SET
 SHARED_DEV_SET = Path("/work/shared/eval/dev.jsonl")
 
 BOBLBERG_HISTORY = [
-    {"role": "user", "content": "Hvor mange i Ishøj bruger Boblberg?"},
+    {"role": "user", "content": "Hvor mange borgere i Ishøj er på Boblberg?"},
     {"role": "assistant", "content": "Pr. 8. marts (2018) var der 323 brugere, svarende til 2,04 % af borgerne over 14 år."},
 ]
 
@@ -105,7 +105,7 @@ def test_ask_command_prints_related_passages_on_decline(corpus_context: AppConte
 
 
 def test_follow_up_is_rewritten_and_retrieves_the_right_document(assistant: Assistant) -> None:
-    question = "Er det over eller under målsætningen?"
+    question = "Ligger det tal over eller under målet?"
     assert is_follow_up(question, BOBLBERG_HISTORY)
     query = standalone_query(question, BOBLBERG_HISTORY)
     assert "boblberg" in query.lower() and question in query
@@ -130,6 +130,20 @@ def test_a_question_with_its_own_topic_is_not_a_follow_up() -> None:
     assert not is_follow_up(question, BOBLBERG_HISTORY)
     assert standalone_query(question, BOBLBERG_HISTORY) == question
     assert standalone_query("Og hvad med det?", []) == "Og hvad med det?"
+
+
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [
+        ("Hvor mange deltagere er der på Cykling uden alder?", False),  # a name the conversation never used
+        ("Hvor mange deltagere er der på Boblberg?", True),  # the conversation's own name: "der" may point back
+        ("Og hvad med Cykling uden alder?", True),  # a continuation carries the question over to the new name
+    ],
+)
+def test_a_short_question_naming_something_new_starts_a_new_topic(question: str, follow_up: bool) -> None:
+    """Existential "der" ("er der") looks like a pointer back; a name the conversation never used says the
+    question has a topic of its own, and answering it from the earlier topic would quote the wrong thing."""
+    assert is_follow_up(question, BOBLBERG_HISTORY) is follow_up
 
 
 @pytest.mark.parametrize(

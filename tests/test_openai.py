@@ -25,7 +25,7 @@ from tests.conftest import make_settings
 from tests.live_server import live_server
 
 QUESTION = "Hvad er værdighedsmilliarden?"
-BOBLBERG = "Hvor mange i Ishøj bruger Boblberg?"
+BOBLBERG = "Hvor mange borgere i Ishøj er på Boblberg?"
 BOBLBERG_FOLLOW_UP = "Og hvad er målsætningen for det?"
 DRAFT_REQUEST = "Skriv et afsnit om indsatsen for ældre"
 ERROR_KEYS = {"message", "type", "param", "code"}

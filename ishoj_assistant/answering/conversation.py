@@ -35,7 +35,25 @@ def is_follow_up(question: str, history: History) -> bool:
     own_terms = content_terms(question)
     if lowered.startswith(_CONTINUATIONS) or not own_terms:
         return True
-    return points_back(question) and len(own_terms) <= _SHORT_CONTENT
+    return points_back(question) and len(own_terms) <= _SHORT_CONTENT and not names_new(question, history)
+
+
+def names_new(question: str, history: History) -> bool:
+    """Whether the question names something (a capitalised word past its first) the conversation never did.
+
+    "Hvor mange brugere er der på Boblberg?" after a turn about dental care
+    asks about Boblberg: its "der" is the existential one, not a pointer to
+    the earlier topic. A name is the surest sign of a topic of the
+    question's own; a lower-case word is not ("Hvornår skal de have svar på
+    ansøgningen?" still asks about the earlier topic).
+    """
+    said = {w for turn in history for w in words(turn.get("content", ""))}
+    return any(
+        token[0].isupper() and token.lower() not in said for token in _NAME_TOKEN.findall(question)[1:]
+    )
+
+
+_NAME_TOKEN = re.compile(r"[^\W\d_][\w-]*")
 
 
 def points_back(question: str) -> bool:
