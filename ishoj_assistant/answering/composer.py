@@ -7,8 +7,7 @@ turns that into what a reader gets:
 - further units only when their probability is close to the best one's
   (``Composition.add_ratio``), so facts are not bought with length;
 - the best unit's paragraph: the next most probable sentence under its own
-  heading, when the ranker backs it (``Composition.block_ratio``), in the
-  order the source has them;
+  heading, right after it, when the ranker backs it (``Composition.block_ratio``);
 - a list question answered by the list the best unit belongs to, as bullets;
 - a sentence that refers back ("Dette skyldes ...") with the sentence it refers to;
 - a follow-up without the sentences the previous answer already said (``Composition.max_said``);
@@ -280,8 +279,9 @@ def _with_block_neighbour(chosen: list[Candidate], ranked: list[tuple[Candidate,
     neighbour under the same heading is more likely part of the answer than
     a sentence of another passage at the same probability. It is checked
     after the declines, which judge what the ranker chose on its own, and
-    stands with the best unit in the source's order, so a sentence reads
-    after the one it follows.
+    stands right after the best unit: the answer still leads with what
+    answers best ("Hvor mange ..." with its count, not the paragraph's
+    opening).
     """
     best, best_p = ranked[0]
     if best not in chosen:
@@ -295,8 +295,8 @@ def _with_block_neighbour(chosen: list[Candidate], ranked: list[tuple[Candidate,
     )
     if neighbour is None:
         return chosen
-    at = chosen.index(best)
-    return [*chosen[:at], *sorted((best, neighbour), key=lambda c: c.start), *chosen[at + 1 :]]
+    at = chosen.index(best) + 1
+    return [*chosen[:at], neighbour, *chosen[at:]]
 
 
 def _column(name: str, pool: Sequence[Candidate], matrix: np.ndarray) -> dict[int, float]:
