@@ -496,6 +496,25 @@ def test_the_best_sentence_brings_its_paragraph_neighbour_after_it_not_another_h
 
 
 
+def test_a_lead_in_whose_list_is_written_as_paragraphs_brings_the_first_of_them() -> None:
+    """"... er blevet tydeligt, at:" says nothing on its own; with no items after it, the statement after it
+    is what it announces."""
+    text = (
+        "Caféerne har sat meget i gang, og det er blevet tydeligt, at:\n"
+        "Nye venskaber opstår over en bid mad: Flere deltagere mødes nu også uden for caféen.\n"
+        "Hjemmehjælpen er vigtig: Mange kommer kun af sted, fordi de følges med deres hjælper."
+    )
+    pool = [c for c in candidates([passage(text, year=2021)]) if quotable(c)]
+    lead_in = pool[0]
+    assert lead_in.kind is Kind.LEAD_IN
+    probabilities = np.array([0.9] + [0.05] * (len(pool) - 1))
+    composition = Composition(decline_below=0.1, add_ratio=0.9, max_units=1, require_year=False)
+    answer = compose(analyse("Hvad har caféerne sat i gang?"), pool, probabilities, composition)
+    quoted = [c.quote for c in answer.citations]
+    assert len(quoted) == 2 and "Flere deltagere mødes nu også uden for caféen" in quoted[1]
+
+
+
 APPLICATION_PAGES = (
     "Ansøgning om midler til Gårdhavens madklub\nFormål\n"
     "Gårdhavens madklub skal give ældre, der spiser alene, et fast måltidsfællesskab hver uge.",

@@ -212,7 +212,7 @@ def _with_list(unit: Candidate, pool: Sequence[Candidate], analysis: QueryAnalys
     lead = [c for c in members if c.kind is Kind.LEAD_IN and quotable(c)]
     items = [c for c in members if c.kind is Kind.ITEM]
     if not items and unit.kind is Kind.LEAD_IN:
-        items = _items_in_next_chunk(unit, pool)
+        items = _items_in_next_chunk(unit, pool) or _next_statement(unit, pool)
     out: list[Candidate] = []
     seen: set[str] = set()
     for c in [*lead, *[i for i in items if quotable(i)][: composition.max_list_items]] or [unit]:
@@ -220,6 +220,13 @@ def _with_list(unit: Candidate, pool: Sequence[Candidate], analysis: QueryAnalys
             seen.add(text_key(c))
             out.append(c)
     return out
+
+
+def _next_statement(lead: Candidate, pool: Sequence[Candidate]) -> list[Candidate]:
+    """The quotable unit right after a lead-in whose list is written as paragraphs, not items
+    ("... er blevet tydeligt at:" / "Nye venskaber opstår over en bid mad: ...")."""
+    after = [c for c in pool if c.passage is lead.passage and c.start >= lead.end]
+    return next(([c] for c in sorted(after, key=lambda c: c.start) if quotable(c)), [])
 
 
 def _items_in_next_chunk(lead: Candidate, pool: Sequence[Candidate]) -> list[Candidate]:
