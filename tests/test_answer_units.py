@@ -467,7 +467,6 @@ def test_a_how_many_answer_takes_the_ranked_count_below_the_chosen_sentences() -
     assert too_weak.declined
 
 
-
 def test_the_best_sentence_brings_its_paragraph_neighbour_after_it_not_another_heading_s() -> None:
     """Past ``max_units``, the next most probable sentence under the best unit's heading joins it, after it
     even when it stands before it in the text (the answer leads with what answers best); a sentence under
@@ -495,7 +494,6 @@ def test_the_best_sentence_brings_its_paragraph_neighbour_after_it_not_another_h
     assert quoted(block_ratio=0.5) == [result.text.strip()]
 
 
-
 def test_a_lead_in_whose_list_is_written_as_paragraphs_brings_the_first_of_them() -> None:
     """"... er blevet tydeligt, at:" says nothing on its own; with no items after it, the statement after it
     is what it announces."""
@@ -512,7 +510,6 @@ def test_a_lead_in_whose_list_is_written_as_paragraphs_brings_the_first_of_them(
     answer = compose(analyse("Hvad har caféerne sat i gang?"), pool, probabilities, composition)
     quoted = [c.quote for c in answer.citations]
     assert len(quoted) == 2 and "Flere deltagere mødes nu også uden for caféen" in quoted[1]
-
 
 
 APPLICATION_PAGES = (
