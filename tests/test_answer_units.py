@@ -596,3 +596,25 @@ def test_a_field_label_repeated_under_each_initiative_stands_under_its_initiativ
     assert not answer.declined
     assert answer.citations[0].quote.startswith("I 2024 skal der køres 400 ture"), answer.text  # leads
     assert not any("madven" in c.quote for c in answer.citations)
+
+
+def test_an_amount_counts_only_from_a_passage_naming_what_the_question_is_about(ask) -> None:  # type: ignore[no-untyped-def]
+    """Common words of the question ("ny", "kommune") can cover more of it than its one rare word; a sum from
+    a passage sharing only those is another thing's price."""
+    skatepark = (
+        "Skateparken ved stationen\n"
+        "I skateparken er der hver uge åbne hold for børn og unge. "
+        "Skateparken bruges også af skolernes idrætshold om formiddagen."
+    )
+    fee = (
+        "Den nye ordning for kommunens ældre\n"
+        "Den nye ordning blev indført i kommunen i foråret. "
+        "Kommunen betaler årligt 60.000 kroner for den nye ordning."
+    )
+    others = [
+        passage("Borgerrådgiveren\nKommunen har fået en ny borgerrådgiver, som hjælper borgere med klager.", "notat-2021", 2),
+        passage("Nye boliger\nKommunen bygger nye boliger til unge ved stranden.", "notat-2022", 3),
+    ]
+    passages = [passage(skatepark), passage(fee, "notat-2020", 1, 2020), *others]
+    answer = ask("Hvad kostede den nye skatepark i kommunen?", passages)
+    assert answer.declined and "60.000" not in answer.text

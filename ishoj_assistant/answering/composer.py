@@ -31,7 +31,7 @@ from ishoj_assistant.answering.checker import DECLINE_TEXT
 from ishoj_assistant.answering.features import FEATURES, effective_years, quotable
 from ishoj_assistant.answering.question import PROSPECTIVE, asks_what_happened
 from ishoj_assistant.answering.ranker import Composition
-from ishoj_assistant.answering.scoring import cite, names_anchor
+from ishoj_assistant.answering.scoring import PassageTerms, cite, names_anchor
 from ishoj_assistant.danish import content_terms, numbers, words
 from ishoj_assistant.models import Answer, Passage
 from ishoj_assistant.query import QueryAnalysis
@@ -53,6 +53,7 @@ def compose(
     part_probabilities: Sequence[np.ndarray] = (),
     anchor_missing: bool = False,
     unmentioned: float = 0.0,
+    passage_terms: PassageTerms | None = None,
 ) -> Answer:
     """The answer the ranked units support, or an honest decline.
 
@@ -61,7 +62,8 @@ def compose(
     units once per part of a question that asks several things; each part
     first gets its own best unit. ``anchor_missing``: the question's most
     specific term is in none of the passages; ``unmentioned`` the share of
-    its terms no passage mentions.
+    its terms no passage mentions. ``passage_terms`` tells which of the
+    question's topic terms each passage mentions.
     """
     ranked = _ranked_quotable(pool, probabilities)
     if composition.follow_topic and analysis.topic and matrix is not None:
@@ -107,7 +109,7 @@ def compose(
         chosen = _typed_first(_with_typed(chosen, ranked, pool, matrix, composition.add_ratio * best_p), pool, matrix)
     chosen = _with_antecedents(_lists_together(chosen), pool)
     # Without the asked kind of content there is no nearest answer to show for another year.
-    if composition.require_type and matrix is not None and _misses_type(analysis, pool, chosen, matrix):
+    if composition.require_type and matrix is not None and _misses_type(analysis, pool, chosen, matrix, passage_terms, composition.key_share):
         return _decline(related)
     if composition.require_year and _misses_year(analysis, chosen):
         # What the conversation already said may still be the nearest year's answer to point to.
@@ -396,18 +398,33 @@ def _only_plans(analysis: QueryAnalysis, chosen: Sequence[Candidate]) -> bool:
     return asks_what_happened(analysis.typed) and all(PROSPECTIVE.search(c.text) for c in chosen)
 
 
-def _misses_type(analysis: QueryAnalysis, pool: Sequence[Candidate], chosen: Sequence[Candidate], matrix: np.ndarray) -> bool:
+def _misses_type(
+    analysis: QueryAnalysis,
+    pool: Sequence[Candidate],
+    chosen: Sequence[Candidate],
+    matrix: np.ndarray,
+    passage_terms: PassageTerms | None,
+    key_share: float,
+) -> bool:
     """The question asks for a number, amount, date or reason and no chosen unit on its topic holds one.
 
     An amount quoted beside the sentences about what was asked, from a
     passage about something else, does not answer what that thing cost: the
     unit holding it must stand in a passage that covers the question's topic
-    at least ``TOPIC_SHARE`` as well as the best chosen passage does.
+    at least ``TOPIC_SHARE`` as well as the best chosen passage does, and
+    that names a question term at least ``key_share`` as rare as the rarest
+    one any retrieved passage names. The question's common words
+    ("kommune", "ny") together can cover more of it than the one word that
+    says what it is about.
     """
     if not any(part.typed for part in analysis.profile.parts):
         return False
     typed = _column("typed_match", pool, matrix)
-    return not any(typed[id(c)] > 0 for c in _on_topic(chosen, pool, matrix))
+    about = _on_topic(chosen, pool, matrix)
+    if passage_terms is not None and key_share > 0:
+        key = max(passage_terms.rarest(c.passage) for c in pool)
+        about = [c for c in about if passage_terms.rarest(c.passage) >= key_share * key]
+    return not any(typed[id(c)] > 0 for c in about)
 
 
 def _lists_together(chosen: list[Candidate]) -> list[Candidate]:

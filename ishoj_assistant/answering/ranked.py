@@ -19,7 +19,7 @@ from ishoj_assistant.answering.config import AnswerConfig
 from ishoj_assistant.answering.features import feature_matrix
 from ishoj_assistant.answering.matching import question_terms
 from ishoj_assistant.answering.ranker import UnitRanker
-from ishoj_assistant.answering.scoring import Scorer, missing_anchor, passage_vocabulary
+from ishoj_assistant.answering.scoring import PassageTerms, Scorer, missing_anchor, passage_vocabulary
 from ishoj_assistant.embedding import Embedder
 from ishoj_assistant.models import Answer, Passage
 from ishoj_assistant.query import QueryAnalysis, part_analyses
@@ -36,6 +36,7 @@ class PreparedUnits:
     part_matrices: list[np.ndarray]  # one per part of a question that asks several things
     anchor_missing: bool = False  # the question's most specific term is in none of the passages
     unmentioned: float = 0.0  # share of the question's terms the passages never mention
+    passage_terms: PassageTerms | None = None  # the question's topic terms each passage mentions
 
 
 def prepare_units(
@@ -64,7 +65,8 @@ def prepare_units(
     whole = scorer_for(analysis)
     parts = [features_for(part, scorer_for(part)) for part in part_analyses(analysis)]
     return PreparedUnits(
-        analysis, passages, pool, features_for(analysis, whole), parts, anchor_missing, whole.unmentioned_share()
+        analysis, passages, pool, features_for(analysis, whole), parts, anchor_missing, whole.unmentioned_share(),
+        whole.passage_terms(),
     )
 
 
@@ -85,7 +87,7 @@ def ranked_answer(prepared: PreparedUnits, ranker: UnitRanker, related_count: in
     per_part = [ranker.probabilities(m) for m in prepared.part_matrices]
     return compose(
         prepared.analysis, prepared.pool, probabilities, ranker.composition, related, prepared.matrix, per_part,
-        prepared.anchor_missing, prepared.unmentioned,
+        prepared.anchor_missing, prepared.unmentioned, prepared.passage_terms,
     )
 
 

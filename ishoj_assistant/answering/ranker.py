@@ -42,6 +42,9 @@ class Composition:
     probable sentence under the best unit's own heading joins it, beyond
     ``max_units``, with at least this share of its probability (above 1:
     never); the paragraph the answer stands in often says the rest of it.
+    ``key_share``: the asked number, amount or date counts only from a
+    passage naming a question term at least this share as rare as the
+    rarest one any retrieved passage names (0: any passage on the topic).
     """
 
     decline_below: float = 0.2
@@ -56,6 +59,7 @@ class Composition:
     max_unmentioned: float = 1.01
     max_said: float = 1.01
     block_ratio: float = 1.01
+    key_share: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import itertools
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import cached_property
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -71,6 +72,24 @@ def counts(text: str, asked: AbstractSet[str] = frozenset()) -> list[str]:
             continue
         found.append(match.group())
     return found
+
+
+@dataclass(frozen=True)
+class PassageTerms:
+    """The question's topic terms each retrieved passage mentions (title, section or text), with their weights.
+
+    The composer asks through it whether a unit stands in a passage about the
+    thing the question names: a passage naming only the question's common
+    words ("kommune", "ny") is about something else, however many of them it
+    names.
+    """
+
+    weights: Mapping[str, float]
+    mentioned: Mapping[str, frozenset[str]]  # by chunk id
+
+    def rarest(self, passage: Passage) -> float:
+        """The weight of the rarest topic term the passage mentions (0 when it mentions none)."""
+        return max((self.weights[t] for t in self.mentioned.get(passage.chunk.chunk_id, ())), default=0.0)
 
 
 class Scorer:
@@ -154,12 +173,25 @@ class Scorer:
         kostede det?" asks about the mentors of the previous turn, not about
         any cost); otherwise it is the question itself.
         """
-        topic = (self.topic & set(self.idf)) or set(self.idf)
-        key = id(candidate.passage)
-        if key not in self._passage_terms:  # once per passage, not per unit
-            self._passage_terms[key] = self._mentions_in(candidate.passage)
-        found = self._passage_terms[key]
+        topic = self._topic_terms()
+        found = self._passage_mentions(candidate.passage)
         return sum(self.idf[t] for t in topic & found) / (sum(self.idf[t] for t in topic) or 1.0)
+
+    def passage_terms(self) -> PassageTerms:
+        """The topic terms of :meth:`passage_topic_coverage` per passage, for the composer's checks."""
+        topic = self._topic_terms()
+        return PassageTerms(
+            {t: self.idf[t] for t in topic}, {c.passage.chunk.chunk_id: self._passage_mentions(c.passage) & topic for c in self.pool}
+        )
+
+    def _topic_terms(self) -> frozenset[str]:
+        return (self.topic & frozenset(self.idf)) or frozenset(self.idf)
+
+    def _passage_mentions(self, passage: Passage) -> frozenset[str]:
+        key = id(passage)
+        if key not in self._passage_terms:  # once per passage, not per unit
+            self._passage_terms[key] = self._mentions_in(passage)
+        return self._passage_terms[key]
 
     def _mentions_in(self, passage: Passage) -> frozenset[str]:
         chunk = passage.chunk
