@@ -23,7 +23,10 @@ from ingest.privacy import mask_cpr
 
 BULLET = "•"
 _PRIVATE_USE = re.compile("[\uf000-\uf8ff]")
-_BULLET_START = re.compile(r"^(?:[•▪●◦‣∙·*]|[-–o](?=\s)|\d{1,2}[.)](?=\s))\s*")
+# A list mark a document writes before an item: a glyph, or "o", "-", "–" before a space.
+_MARK = r"[•▪●◦‣∙·*]|[-–o](?=\s)"
+_MARKED = re.compile(rf"^(?:{_MARK})")
+_BULLET_START = re.compile(rf"^(?:{_MARK}|\d{{1,2}}[.)](?=\s))\s*")
 # Words after a line-end hyphen that show it is a suspended hyphen ("sorg- og ...").
 _SUSPENDED_FOLLOWERS = {"og", "eller", "samt", "til", "som", "men", "&"}
 
@@ -70,7 +73,14 @@ def clean_line(line: str) -> str:
 
 
 def _is_heading(line: str, headings: set[str]) -> bool:
-    return bool(line) and line in headings
+    """A line the layout sets as a heading, unless a list mark opens it.
+
+    A document may set some of a list's items in bold ("o cafearrangementer
+    styrker ..."); read as headings, each swallowed the next item as its
+    wrapped continuation, and the list became one long line. A numbered line
+    stays a heading ("3. Budgetopfølgning ..." on an agenda).
+    """
+    return bool(line) and line in headings and not _MARKED.match(line)
 
 
 def _is_page_number(line: str, index: int, count: int, page: int) -> bool:
@@ -199,11 +209,16 @@ def _ends_table_row(line: str) -> bool:
     return bool(_ROW_END.search(line))
 
 
-def _starts_new_paragraph(previous: str, line: str, wide: int) -> bool:
-    """A short line ending a sentence, followed by a capital, ends a paragraph; so does a table row."""
+def _starts_new_paragraph(previous: str, line: str, wide: int, after_item: bool = False) -> bool:
+    """A short line ending a sentence, followed by a capital, ends a paragraph; so does a table row.
+
+    A list item need not end with a full stop: after a short item line, a
+    capital starts the text after the list ("o styrket samspil ... for den
+    ældre" / "Det foreslås at ..."), which quoted with the item read as one.
+    """
     if line[:1].isupper() and _ends_table_row(previous):
         return True
-    return _ends_sentence(previous) and line[:1].isupper() and len(previous) < 0.75 * wide
+    return (_ends_sentence(previous) or after_item) and line[:1].isupper() and len(previous) < 0.75 * wide
 
 
 def clean_document(raw: RawDocument, mask_personal_numbers: bool = True) -> CleanDocument:
@@ -277,6 +292,7 @@ def _add_line(builder: _Builder, line: str, previous: str, page: int, headings: 
         return builder.extend(line)
     if bullet:
         return builder.new_block("item", line, page, number)
-    if builder.open is None or builder.open.kind == "heading" or _starts_new_paragraph(previous, line, wide):
+    after_item = builder.open is not None and builder.open.kind == "item"
+    if builder.open is None or builder.open.kind == "heading" or _starts_new_paragraph(previous, line, wide, after_item):
         return builder.new_block("paragraph", line, page)
     return builder.extend(line)

@@ -33,7 +33,7 @@ from ishoj_assistant.store import ChunkStore
 
 # Bump when cleaning or chunking changes in a way that should re-chunk every
 # document; it is part of each document version.
-PIPELINE_VERSION = "13"
+PIPELINE_VERSION = "14"
 
 logger = logging.getLogger(__name__)
 

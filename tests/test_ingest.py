@@ -335,3 +335,22 @@ def test_a_closing_quote_ends_its_sentence_so_a_reference_line_after_it_stands_a
     text = "”Rehabilitering er en del af hverdagen.” Kilde: Sundhedsstyrelsen (2023)"
     assert split_sentences(text) == ["”Rehabilitering er en del af hverdagen.”", "Kilde: Sundhedsstyrelsen (2023)"]
     assert split_sentences('Hun siger: "Jeg er glad." fortæller hun.') == ['Hun siger: "Jeg er glad." fortæller hun.']
+
+
+def test_list_items_the_layout_sets_in_bold_stay_items_and_the_text_after_a_list_stands_apart(tmp_path: Path) -> None:
+    """Bold "o" items were read as headings, each swallowing the next as its wrapped line, so a list became one
+    long line; and a list's last item, which needs no full stop, swallowed the paragraph after it."""
+    page = [
+        Paragraph("Erfaringerne fra caféerne i Nordbyen viser, at"),
+        Heading("o fællesspisning giver appetit på mere"),
+        Heading("o gåturene styrker naboskabet på vejen"),
+        Paragraph("Om holdene gælder desuden:"),
+        Bullets(("alle hold er fyldt op", "ventelisten er blevet kortere")),
+        Paragraph("Det foreslås, at ordningen gøres permanent fra næste år."),
+    ]
+    clean = clean_document(load_document(make_pdf(tmp_path / "cafe.pdf", [page])))
+    blocks = [(block.kind, clean.block_text(block)) for block in clean.blocks]
+    assert ("item", "o fællesspisning giver appetit på mere") in blocks
+    assert ("item", "o gåturene styrker naboskabet på vejen") in blocks
+    assert ("item", f"{BULLET} ventelisten er blevet kortere") in blocks
+    assert ("paragraph", "Det foreslås, at ordningen gøres permanent fra næste år.") in blocks
