@@ -188,6 +188,8 @@ def test_draft_mode_offers_a_docx_download(corpus_context: AppContext) -> None:
     text = "\n".join(p.text for p in Document(draft["value"]).paragraphs)
     first_sentence = conversation["turns"][0]["answer"].split("\n• ")[1].split(" [")[0]
     assert first_sentence[:40] in text
+    # In the UI's own temp folder, which the sweeper empties, not one left behind per draft in /tmp.
+    assert corpus_context.settings.ui_temp_dir.resolve() in Path(draft["value"]).resolve().parents
 
 
 def test_empty_question_leaves_the_chat_unchanged(corpus_context: AppContext) -> None:

@@ -58,9 +58,14 @@ def index_notice(documents: int) -> str:
     return f"Svarer ud fra {documents} {'indekseret dokument' if documents == 1 else 'indekserede dokumenter'}."
 
 
-def _draft_file(answer: Answer, request: str) -> str:
-    """Write the draft as a .docx Gradio can offer for download, named after the request and the day."""
-    path = Path(tempfile.mkdtemp(prefix="udkast-")) / draft_filename(request)
+def _draft_file(answer: Answer, request: str, folder: Path) -> str:
+    """Write the draft as a .docx Gradio can offer for download, named after the request and the day.
+
+    ``folder`` is the UI's own temp folder, so the sweeper deletes the file with Gradio's copy of it
+    instead of leaving one behind in the system's temp directory per draft.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix="udkast-", dir=folder)) / draft_filename(request)
     path.write_bytes(draft_to_docx(answer))
     return str(path)
 
@@ -111,7 +116,7 @@ class AssistantUI:
         conversation = conversations.with_turn(conversation, conversations.make_turn(question, answer, filters, hint))
         saved = conversations.store(saved, conversation)
         draft = answer.mode == "draft" and not answer.declined
-        file_update = gr.update(value=_draft_file(answer, question), visible=True) if draft else gr.update(value=None, visible=False)
+        file_update = gr.update(value=_draft_file(answer, question, self.context.settings.ui_temp_dir), visible=True) if draft else gr.update(value=None, visible=False)
         choices = gr.update(choices=conversations.choices(saved), value=conversation["id"])
         yield chat_messages(conversation["turns"]), conversation, saved, choices, file_update, "", gr.update(visible=bool(hint))
 
