@@ -618,3 +618,16 @@ def test_an_amount_counts_only_from_a_passage_naming_what_the_question_is_about(
     passages = [passage(skatepark), passage(fee, "notat-2020", 1, 2020), *others]
     answer = ask("Hvad kostede den nye skatepark i kommunen?", passages)
     assert answer.declined and "60.000" not in answer.text
+
+
+def test_a_rate_in_the_question_is_no_topic_word_the_documents_must_repeat(ask) -> None:  # type: ignore[no-untyped-def]
+    """"Om året" says how the sum is counted; a note writes "årligt" or a budget line, so a question
+    ending in it is not mostly about words the documents never use."""
+    budget = (
+        "Hjemmetræning\n"
+        "Hjemmetræningen er gjort permanent efter forsøget. "
+        "Der er afsat et budget på 320.000 kr. årligt til hjemmetræningen."
+    )
+    passages = [passage(budget, year=2022), passage(TRAINING, "notat-2020", 1), passage(UNRELATED, "notat-2021", 2)]
+    answer = ask("Hvor meget koster hjemmetræningen om året?", passages)
+    assert not answer.declined and "320.000 kr." in answer.text

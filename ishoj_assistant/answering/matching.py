@@ -48,8 +48,13 @@ class Term:
         return tuple(p for p in dict.fromkeys((self.stem, self.word)) if len(p) >= MIN_PART)
 
 
-# Multi-word prepositions: "i forhold til tænderne" asks about teeth, not about "forhold".
-_PREPOSITIONS = re.compile(r"\b(?:i forhold til|med hensyn til|når det gælder|i forbindelse med)\b", re.IGNORECASE)
+# Multi-word prepositions: "i forhold til tænderne" asks about teeth, not about "forhold". A rate ("om året",
+# "pr. uge") says how the asked number is counted; the documents write "årligt", "ugentlig" or a table column.
+_PREPOSITIONS = re.compile(
+    r"\b(?:i forhold til|med hensyn til|når det gælder|i forbindelse med)\b"
+    r"|\b(?:om|pr\.?|per) (?:året|år|måneden|måned|ugen|uge|dagen|dag)\b",
+    re.IGNORECASE,
+)
 
 
 def question_terms(text: str) -> list[Term]:
