@@ -631,3 +631,15 @@ def test_a_rate_in_the_question_is_no_topic_word_the_documents_must_repeat(ask) 
     passages = [passage(budget, year=2022), passage(TRAINING, "notat-2020", 1), passage(UNRELATED, "notat-2021", 2)]
     answer = ask("Hvor meget koster hjemmetræningen om året?", passages)
     assert not answer.declined and "320.000 kr." in answer.text
+
+
+def test_a_question_over_several_years_gets_a_figure_for_each_year(ask) -> None:  # type: ignore[no-untyped-def]
+    """Yearly notes repeat each other; the figures of the years a comparison asks for must all be quoted,
+    not only those of the note that ranks best."""
+    notes = [
+        passage(f"Værestedet\nVærestedet har åbent hver dag. Der var {visitors} faste gæster på værestedet i {year}.", f"notat-{year}", i, year)
+        for i, (year, visitors) in enumerate([(2019, 31), (2020, 24), (2021, 38), (2022, 45)])
+    ]
+    answer = ask("Hvor mange faste gæster havde værestedet fra 2019 til 2022?", notes)
+    assert not answer.declined
+    assert all(str(visitors) in answer.text for visitors in (31, 24, 38, 45))
