@@ -643,3 +643,16 @@ def test_a_question_over_several_years_gets_a_figure_for_each_year(ask) -> None:
     answer = ask("Hvor mange faste gæster havde værestedet fra 2019 til 2022?", notes)
     assert not answer.declined
     assert all(str(visitors) in answer.text for visitors in (31, 24, 38, 45))
+
+
+def test_how_many_leads_with_the_number_that_counts_the_asked_noun(ask) -> None:  # type: ignore[no-untyped-def]
+    """Another count in the same paragraph answers something else: the members are counted by
+    "412 medlemmer", not by how many places were visited."""
+    portal = (
+        "Venneportalen\n"
+        "Over 30 steder i kommunen er besøgt af venneportalen.dk med oplæg om portalen for nye medlemmer. "
+        "Venneportalen er et digitalt fællesskab, hvor borgere finder andre med samme interesser. "
+        "Der er nu 412 medlemmer, svarende til 2 % af borgerne over 14 år."
+    )
+    answer = ask("Hvor mange medlemmer har venneportalen i dag?", [passage(portal, year=2022), passage(UNRELATED, "notat-2021", 1)])
+    assert not answer.declined and "412 medlemmer" in answer.text.split("\n")[0]

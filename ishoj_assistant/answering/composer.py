@@ -29,10 +29,10 @@ import numpy as np
 from ishoj_assistant.answering.candidates import Candidate, Kind, text_key
 from ishoj_assistant.answering.checker import DECLINE_TEXT
 from ishoj_assistant.answering.features import FEATURES, effective_years, quotable
-from ishoj_assistant.answering.question import PROSPECTIVE, asks_what_happened
+from ishoj_assistant.answering.question import PROSPECTIVE, asks_what_happened, counted_noun
 from ishoj_assistant.answering.ranker import Composition
 from ishoj_assistant.answering.scoring import PassageTerms, cite, names_anchor
-from ishoj_assistant.danish import content_terms, numbers, words
+from ishoj_assistant.danish import content_terms, numbers, stem, words
 from ishoj_assistant.models import Answer, Passage
 from ishoj_assistant.query import QueryAnalysis
 from ishoj_assistant.retrieval.duplicates import near_duplicate
@@ -107,6 +107,9 @@ def compose(
     typed_question = any(part.typed for part in analysis.profile.parts)
     if matrix is not None and typed_question:
         chosen = _typed_first(_with_typed(chosen, ranked, pool, matrix, composition.add_ratio * best_p), pool, matrix)
+    noun = counted_noun(analysis.typed) if typed_question else None
+    if noun is not None:
+        chosen = _counted_first(chosen, ranked, noun, composition.add_ratio * best_p)
     if matrix is not None and len(analysis.years) > 1:
         chosen = _with_each_year(chosen, ranked, pool, matrix, analysis, composition, best_p)
     chosen = _with_antecedents(_lists_together(chosen), pool)
@@ -454,6 +457,31 @@ def _with_typed(
         return chosen
     extra = next((c for c, p in ranked if p >= floor and typed[id(c)] > 0 and c not in chosen), None)
     return chosen if extra is None else [*chosen, extra]
+
+
+# A number that can count something: not a year.
+_COUNT = re.compile(r"(?<![\d.,])(?!(?:19|20)\d\d\b)\d[\d.,]*")
+# The word a number counts stands right after it or after one word more ("323 brugere", "45 nye borgere").
+_COUNTED_WITHIN = 2
+
+
+def _counted_first(chosen: list[Candidate], ranked: list[tuple[Candidate, float]], noun: str, floor: float) -> list[Candidate]:
+    """"Hvor mange brugere …" leads with the sentence whose number counts users, when the lead's number
+    counts something else and the ranker backs that sentence (at least ``floor``); a compound ending in
+    the noun ("boblbergbrugere") counts it too."""
+
+    def counts_noun(unit: Candidate) -> bool:
+        text = unit.text
+        return any(
+            stem(word).endswith(noun)
+            for number in _COUNT.finditer(text)
+            for word in words(text[number.end() :])[:_COUNTED_WITHIN]
+        )
+
+    if counts_noun(chosen[0]):
+        return chosen
+    lead = next((c for c, p in ranked if p >= floor and counts_noun(c)), None)
+    return chosen if lead is None else [lead, *(c for c in chosen if c is not lead)]
 
 
 def _with_each_year(

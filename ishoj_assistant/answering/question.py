@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ishoj_assistant.answering.matching import Term, question_terms
-from ishoj_assistant.danish import COPULAS, normalise, words
+from ishoj_assistant.danish import COPULAS, content_words, normalise, stem, words
 
 _QUESTION_WORDS = ("hvor", "hvad", "hvilk", "hvem")  # "hvor" also opens hvornår, hvorfor, hvordan
 # A new part starts after ", og" / ", samt" / ", men", or after , : ; – before a question word.
@@ -61,6 +61,25 @@ _STRONG_PAST = frozenset({"fik", "gav", "kom", "blev", "gik", "havde", "fandt", 
 # Words ending like a past tense that are adjectives, and the words that make any such word one ("de samlede").
 _PAST_LOOKALIKES = frozenset({"første", "sidste", "bedste", "næste", "seneste", "største", "mindste", "eneste"})
 _DETERMINERS = frozenset({"de", "den", "det", "en", "et", "sin", "sit", "sine", "vores", "deres", "hans", "hendes"})
+
+
+_COMPARATIVES = frozenset({"flere", "færre"})
+
+
+def counted_noun(question: str) -> str | None:
+    """The stem of what "hvor mange …" counts ("Hvor mange brugere er der …?" -> "bruger"), if it names it.
+
+    A sentence whose number counts that noun holds the asked quantity; another
+    count in the same paragraph ("over 30 steder") answers something else.
+    """
+    lowered = normalise(question)
+    at = lowered.find("hvor mange ")
+    if at < 0:
+        return None
+    following = content_words(lowered[at + len("hvor mange ") :])
+    if not following or not following[0].isalpha() or following[0] in _COMPARATIVES:
+        return None  # "hvor mange flere over 80 år" counts persons the sentence may not name
+    return stem(following[0])
 
 
 def asks_what_happened(question: str) -> bool:
