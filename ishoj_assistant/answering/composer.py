@@ -493,7 +493,7 @@ def _with_each_year(
     composition: Composition,
     best_p: float,
 ) -> list[Candidate]:
-    """A question over several years ("fra 2019 til 2021", "i 2020 og i 2021") gets, for each asked year no
+    """A question over several years ("fra 2016 til 2018", "i 2017 og i 2018") gets, for each asked year no
     chosen unit speaks of, the best unit that does (holding the asked kind of content, for "hvor mange"),
     when the ranker backs it like any added unit (``add_ratio`` of the best), and at most ``max_units`` more.
 

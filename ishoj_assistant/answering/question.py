@@ -78,7 +78,7 @@ def counted_noun(question: str) -> str | None:
         return None
     following = content_words(lowered[at + len("hvor mange ") :])
     if not following or not following[0].isalpha() or following[0] in _COMPARATIVES:
-        return None  # "hvor mange flere over 80 år" counts persons the sentence may not name
+        return None  # a comparative ("hvor mange flere …") counts a change, not a noun the sentence names
     return stem(following[0])
 
 
