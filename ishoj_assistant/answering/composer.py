@@ -105,13 +105,15 @@ def compose(
         if candidate not in chosen:
             chosen.extend(unseen(candidate, chosen))
     typed_question = any(part.typed for part in analysis.profile.parts)
+    backed = composition.add_ratio * best_p  # what the ranker must give a unit added for what is asked
     if matrix is not None and typed_question:
-        chosen = _typed_first(_with_typed(chosen, ranked, pool, matrix, composition.add_ratio * best_p), pool, matrix)
+        chosen = _typed_first(_with_typed(chosen, ranked, pool, matrix, backed), pool, matrix)
     noun = counted_noun(analysis.typed) if typed_question else None
     if noun is not None:
-        chosen = _counted_first(chosen, ranked, noun, composition.add_ratio * best_p)
+        chosen = _counted_first(chosen, ranked, noun, backed)
     if matrix is not None and len(analysis.years) > 1:
-        chosen = _with_each_year(chosen, ranked, pool, matrix, analysis, composition, best_p)
+        typed = _column("typed_match", pool, matrix)
+        chosen = _with_each_year(chosen, ranked, analysis.years, typed if typed_question else None, backed, composition.max_units)
     chosen = _with_antecedents(_lists_together(chosen), pool)
     # Without the asked kind of content there is no nearest answer to show for another year.
     if composition.require_type and matrix is not None and _misses_type(analysis, pool, chosen, matrix, passage_terms, composition.key_share):
@@ -427,8 +429,7 @@ def _misses_type(
     typed = _column("typed_match", pool, matrix)
     about = _on_topic(chosen, pool, matrix)
     if passage_terms is not None and key_share > 0:
-        key = max(passage_terms.rarest(c.passage) for c in pool)
-        about = [c for c in about if passage_terms.rarest(c.passage) >= key_share * key]
+        about = [c for c in about if passage_terms.rarest(c.passage) >= key_share * passage_terms.rarest_anywhere]
     return not any(typed[id(c)] > 0 for c in about)
 
 
@@ -487,30 +488,26 @@ def _counted_first(chosen: list[Candidate], ranked: list[tuple[Candidate, float]
 def _with_each_year(
     chosen: list[Candidate],
     ranked: list[tuple[Candidate, float]],
-    pool: Sequence[Candidate],
-    matrix: np.ndarray,
-    analysis: QueryAnalysis,
-    composition: Composition,
-    best_p: float,
+    years: frozenset[int],
+    typed: dict[int, float] | None,
+    floor: float,
+    limit: int,
 ) -> list[Candidate]:
     """A question over several years ("fra 2016 til 2018", "i 2017 og i 2018") gets, for each asked year no
-    chosen unit speaks of, the best unit that does (holding the asked kind of content, for "hvor mange"),
-    when the ranker backs it like any added unit (``add_ratio`` of the best), and at most ``max_units`` more.
+    chosen unit speaks of, the best unit that does (holding the asked kind of content, ``typed``, for "hvor
+    mange"), when the ranker backs it like any added unit (at least ``floor``), and at most ``limit`` more.
 
     The best units of a yearly series are often all from one year's note: the notes repeat each other,
     and the newest says most about the asked thing, so the other years' figures rank just below the cut.
     """
-    typed = _column("typed_match", pool, matrix)
-    asks_content = any(part.typed for part in analysis.profile.parts)
 
     def answers(unit: Candidate, year: int) -> bool:
-        return year in effective_years(unit) and (not asks_content or typed[id(unit)] > 0)
+        return year in effective_years(unit) and (typed is None or typed[id(unit)] > 0)
 
     added: list[Candidate] = []
-    for year in sorted(analysis.years):
-        if len(added) >= composition.max_units or any(answers(c, year) for c in [*chosen, *added]):
+    for year in sorted(years):
+        if len(added) >= limit or any(answers(c, year) for c in [*chosen, *added]):
             continue
-        floor = composition.add_ratio * best_p
         unit = next((c for c, p in ranked if p >= floor and c not in chosen and answers(c, year)), None)
         if unit is not None:
             added.append(unit)

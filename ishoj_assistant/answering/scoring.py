@@ -89,7 +89,15 @@ class PassageTerms:
 
     def rarest(self, passage: Passage) -> float:
         """The weight of the rarest topic term the passage mentions (0 when it mentions none)."""
-        return max((self.weights[t] for t in self.mentioned.get(passage.chunk.chunk_id, ())), default=0.0)
+        return self._rarest_of(self.mentioned.get(passage.chunk.chunk_id, frozenset()))
+
+    @cached_property
+    def rarest_anywhere(self) -> float:
+        """The weight of the rarest topic term any of the passages mentions."""
+        return self._rarest_of(frozenset().union(*self.mentioned.values()))
+
+    def _rarest_of(self, terms: frozenset[str]) -> float:
+        return max((self.weights[t] for t in terms), default=0.0)
 
 
 class Scorer:
