@@ -4,7 +4,7 @@ question parts, line kinds, counts and form text."""
 from __future__ import annotations
 
 from ishoj_assistant.answering.candidates import Kind, candidates, line_kinds
-from ishoj_assistant.answering.scoring import counts
+from ishoj_assistant.answering.scoring import _DATE, counts, missing_anchor
 from ishoj_assistant.answering.matching import Term, TermSet, Vocabulary, mentions, mentions_head
 from ishoj_assistant.answering.question import QuestionProfile, split_question
 from ishoj_assistant.models import Chunk, Passage
@@ -26,6 +26,40 @@ def test_a_term_matches_the_compounds_it_is_part_of_and_not_chance_substrings() 
     vocabulary = Vocabulary(["kontakt en medarbejder"])
     assert not mentions(TermSet.of("en medarbejder"), head_only, vocabulary)
     assert mentions_head(TermSet.of("en medarbejder"), head_only, vocabulary)
+
+
+def test_an_adjective_matches_the_noun_it_is_derived_from_and_a_short_stem_does_not() -> None:
+    """The question's "demografiske" is answered by a note on "demografien"; "politiske" by "politikken".
+    "politi" (police) is a word of its own, so a stem that short is no derivation."""
+    vocabulary = Vocabulary(["demografien ændrer sig politikken politiet"])
+    assert mentions(TermSet.of("Demografien ændrer sig"), Term("demografisk", "demografiske"), vocabulary)
+    assert mentions(TermSet.of("Politikken blev vedtaget"), Term("politisk", "politiske"), vocabulary)
+    assert not mentions(TermSet.of("Politiet kom forbi"), Term("politisk", "politiske"), vocabulary)
+    assert mentions(TermSet.of("Vi har 40 demensvenner"), Term("demensven", "demensvenlige"), vocabulary)
+
+
+def test_a_question_naming_its_topic_by_an_adjective_finds_it_in_the_noun() -> None:
+    """The longest word names the topic; a passage on "velfærdsteknologi" is about what a question on a
+    "velfærdsteknologisk løsning" asks, so the topic is not missing."""
+    note = passage("Velfærdsteknologi\nKommunen har indført velfærdsteknologi på tre plejecentre i år.")
+    assert missing_anchor("Hvad koster en velfærdsteknologisk løsning at drive?", [note]) is None
+    assert missing_anchor("Hvad koster en træningsrobot at drive?", [note]) == "træningsrobot"
+
+
+def test_spoken_fillers_are_no_question_terms() -> None:
+    """Modal particles and discourse phrases colour a question without adding to what it asks."""
+    plain = [t.stem for t in QuestionProfile.of("Hvad vil vi opnå med klubben?").terms]
+    assert [t.stem for t in QuestionProfile.of("Hvad vil vi egentlig gerne opnå med klubben, kort sagt?").terms] == plain
+
+
+def test_how_fast_asks_for_a_time_limit_that_days_and_weeks_give() -> None:
+    """ "Hvor hurtigt" and "hvor lang tid" are answered by "senest 14 dage efter", "inden for tre uger"."""
+    part = QuestionProfile.of("Hvor hurtigt skal visitationen svare borgeren?").parts[0]
+    assert part.wants_date and part.typed
+    assert QuestionProfile.of("Hvor lang tid tager et forløb?").parts[0].wants_date
+    assert _DATE.search("Visitationen svarer senest 14 dage efter henvendelsen.")
+    assert _DATE.search("Borgeren får svar inden for tre uger.")
+    assert not _DATE.search("Visitationen svarer hurtigt.")
 
 
 def test_irregular_plurals_meet_their_singular() -> None:

@@ -45,7 +45,21 @@ class Term:
 
     @property
     def parts(self) -> tuple[str, ...]:
-        return tuple(p for p in dict.fromkeys((self.stem, self.word)) if len(p) >= MIN_PART)
+        return tuple(p for p in dict.fromkeys((self.stem, self.word, *_derived_from(self.word))) if len(p) >= MIN_PART)
+
+
+# Adjectives derived from nouns: "velfærdsteknologisk" is about "velfærdsteknologi", "politisk" about "politik",
+# "demensvenlig" about "demensven". The text often names the noun where the question has the adjective.
+_DERIVATIONS = (("isk", "i"), ("isk", "ik"), ("lig", ""))
+_INFLECTED = ("e", "t")  # the plural and definite "velfærdsteknologiske", the neuter "personligt"
+
+
+def _derived_from(word: str) -> tuple[str, ...]:
+    """The nouns an adjective may be derived from (none for a word without such an ending); a short one
+    ("politi" of "politisk") may be another word."""
+    base = word[:-1] if word.endswith(tuple(end + e for end, _ in _DERIVATIONS for e in _INFLECTED)) else word
+    nouns = (base[: -len(end)] + noun for end, noun in _DERIVATIONS if base.endswith(end))
+    return tuple(noun for noun in nouns if len(noun) >= MIN_SURE_PART)
 
 
 # Multi-word prepositions: "i forhold til tænderne" asks about teeth, not about "forhold". A rate ("om året",
@@ -55,12 +69,19 @@ _PREPOSITIONS = re.compile(
     r"|\b(?:om|pr\.?|per) (?:året|år|måneden|måned|ugen|uge|dagen|dag)\b",
     re.IGNORECASE,
 )
+# Spoken Danish colours a question without adding to what it asks: modal particles ("egentlig", "mon", "vel")
+# and discourse phrases ("kort sagt", "i det hele taget", "hvad er X for noget").
+_FILLERS = re.compile(
+    r"\b(?:egentlig|egentligt|gerne|mon|vel|altså|bare|vist|overhovedet|forresten|i øvrigt|kort sagt"
+    r"|i det hele taget|i grunden|helt konkret|for noget)\b",
+    re.IGNORECASE,
+)
 
 
 def question_terms(text: str) -> list[Term]:
     """The content words of a question as terms, in order, without repeats."""
     seen: dict[str, Term] = {}
-    for word in content_words(_PREPOSITIONS.sub(" ", text)):
+    for word in content_words(_FILLERS.sub(" ", _PREPOSITIONS.sub(" ", text))):
         seen.setdefault(stem(word), Term(stem(word), word))
     return list(seen.values())
 

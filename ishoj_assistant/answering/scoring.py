@@ -29,10 +29,13 @@ from ishoj_assistant.models import Answer, Citation, Passage
 
 _MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_SPAN_UNITS = "år|måned|måneder|uge|uger|dage|døgn|timer"
+# A date, or a time span or limit written out ("inden for tre uger", "senest 14 dage efter").
 _DATE = re.compile(
-    rf"{_YEAR.pattern}|\b(?:{_MONTHS})\b|\b(?:\d+|et|to|tre|fire|fem|seks)\s+(?:år|måneder|uger)\b", re.IGNORECASE
+    rf"{_YEAR.pattern}|\b(?:{_MONTHS})\b|\b(?:\d+|et|en|to|tre|fire|fem|seks|syv|otte|ni|ti)\s+(?:{_SPAN_UNITS})\b",
+    re.IGNORECASE,
 )
-_DURATION = re.compile(r"\b\d+\s+(?:år|måneder|måned|uger|uge|dage|timer)\b", re.IGNORECASE)
+_DURATION = re.compile(rf"\b\d+\s+(?:{_SPAN_UNITS})\b", re.IGNORECASE)
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:kr\b|kroner|mio|mia)|kr\.?\s*\d", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # A capitalised word or an acronym ("Ældrerådet", "MED-udvalgene", "SSU"): Danish capitalises names only.
