@@ -546,6 +546,30 @@ def test_a_draft_section_draws_on_the_whole_application_but_only_the_topic_s_sec
     assert not any("Cykelværkstedet" in q for q in quoted)
 
 
+FORM_PAGES = (  # (section found at ingest, page text)
+    ("Oplysninger om ansøger", "Ansøgningsskema for puljen til ældre, der spiser alene\nOplysninger om ansøger\n"
+     "Ansøgningsfristen er den 1. marts 2021 kl. 12.00. Skemaet sendes til puljens sekretariat for ældre borgere. "
+     "Ansøger er kommunens center for ældre, og projektet hedder Gårdhavens madklub."),
+    ("4. Beskriv projektets målgruppe", "4. Beskriv projektets målgruppe\nMålgruppen er hjemmeboende borgere over 70 år, "
+     "som har tabt sig utilsigtet. Mange af borgerne bor alene og har mistet lysten til at lave mad."),
+)
+
+
+def test_a_draft_section_opens_with_the_text_written_under_its_own_name(ask) -> None:  # type: ignore[no-untyped-def]
+    """A form's header may rank as high as anything for a section; the paragraph still opens with what the
+    earlier application wrote under the section's name, as a person reusing it would."""
+    application = [
+        Passage(Chunk(
+            f"ansoegning-madklub:{i}", "ansoegning-madklub", "v1", text, "ansoegning-madklub.pdf", "Ansøgning om midler",
+            "ansoegning", 2021, i + 1, i + 1, section, 0, 0, i,
+        ), 1.0 - i / 10)
+        for i, (section, text) in enumerate(FORM_PAGES)
+    ]
+    draft = ask("Skriv målgruppebeskrivelsen til en ny ansøgning om Gårdhavens madklub", application, mode="draft")
+    assert not draft.declined
+    assert draft.text.startswith("Målgruppe\nMålgruppen er hjemmeboende borgere over 70 år"), draft.text
+
+
 EXERCISE_CLASS_SENTENCES = (
     "Holdet mødes tirsdag formiddag i idrætshallen.",
     "Deltagerne træner balance og styrke sammen med en fysioterapeut.",

@@ -131,7 +131,7 @@ class DraftAnswerer:
         limit = max(MIN_PARAGRAPH, round(self.extractive.config.draft_units / len(sections)))
         for section in sections:
             prepared = self.extractive.prepare(analyse(section.asks, f"{section.asks} {topic}"), request.passages)
-            picked = _pick(prepared.pool, ranker.probabilities(prepared.matrix), allowed, used, threshold, limit)
+            picked = _pick(prepared.pool, ranker.probabilities(prepared.matrix), allowed, used, threshold, limit, section)
             if picked:
                 paragraphs.append((section.heading, picked))
         if not paragraphs:
@@ -160,13 +160,16 @@ def _pick(
     used: set[str],
     threshold: float,
     limit: int,
+    section: Section,
 ) -> list[Candidate]:
-    """The section's best on-topic units not used by an earlier section, in reading order.
+    """The section's best on-topic units not used by an earlier section: the best block's first, then the
+    rest, each in reading order.
 
-    The block (a heading's stretch of a passage) whose best units answer the section best comes first,
-    up to ``BLOCK_SHARE`` of the paragraph: a draft reuses the text written about the section's subject.
-    The rest are the best units wherever they stand, so a draft is not one old paragraph copied, nor
-    lost when the best block was chosen by a hair."""
+    The block (a heading's stretch of a passage) written under the section's own name ("4. Beskriv
+    målgruppen" for a Målgruppe section) comes first, else the one whose best units answer the section
+    best, up to ``BLOCK_SHARE`` of the paragraph: a draft reuses the text written about the section's
+    subject, and opens with it. The rest are the best units wherever they stand, so a draft is not one
+    old paragraph copied, nor lost when the best block was chosen by a hair."""
 
     def unused(i: int) -> bool:  # no unit twice, whole or in part
         key = text_key(pool[i])
@@ -179,14 +182,24 @@ def _pick(
     blocks: dict[tuple[str, str], list[int]] = {}
     for i in ranked:
         blocks.setdefault(pool[i].block, []).append(i)
-    best = max(blocks.values(), key=lambda members: float(np.mean(probabilities[members[:BLOCK_BEST]])), default=[])
+    best = max(
+        blocks.values(),
+        key=lambda members: (_names_section(pool[members[0]], section), float(np.mean(probabilities[members[:BLOCK_BEST]]))),
+        default=[],
+    )
     best = best[: math.ceil(limit * BLOCK_SHARE)]
-    picked: list[Candidate] = []
+    picked: list[int] = []
     for i in [*best, *(i for i in ranked if i not in best)]:
         if len(picked) < limit and unused(i):
             used.add(text_key(pool[i]))
-            picked.append(pool[i])
-    return sorted(picked, key=lambda c: (c.rank, c.start))
+            picked.append(i)
+    return [pool[i] for i in sorted(picked, key=lambda i: (i not in best, pool[i].rank, pool[i].start))]
+
+
+def _names_section(candidate: Candidate, section: Section) -> bool:
+    """The unit stands under a heading that names the section ("Målgruppe", "3. Formål med projektet")."""
+    heading = normalise(candidate.heading_text)
+    return any(word in heading for word in section.requested_by)
 
 
 # A list item shorter than this names something ("2. Ældres Netværk") rather than saying it.
