@@ -549,7 +549,9 @@ def test_a_draft_section_draws_on_the_whole_application_but_only_the_topic_s_sec
 FORM_PAGES = (  # (section found at ingest, page text)
     ("Oplysninger om ansøger", "Ansøgningsskema for puljen til ældre, der spiser alene\nOplysninger om ansøger\n"
      "Ansøgningsfristen er den 1. marts 2021 kl. 12.00. Skemaet sendes til puljens sekretariat for ældre borgere. "
-     "Ansøger er kommunens center for ældre, og projektet hedder Gårdhavens madklub."),
+     "Ansøger er kommunens center for ældre, og projektet hedder Gårdhavens madklub.\n"
+     "Ansøger: Kommunens center for ældre Projektets titel: Gårdhavens madklub for ældre borgere "
+     "Kontaktperson: Udviklingskonsulent i centret for ældre Ansøgt beløb: kr. 300.000"),
     ("4. Beskriv projektets målgruppe", "4. Beskriv projektets målgruppe\nMålgruppen er hjemmeboende borgere over 70 år, "
      "som har tabt sig utilsigtet. Mange af borgerne bor alene og har mistet lysten til at lave mad."),
 )
@@ -557,7 +559,8 @@ FORM_PAGES = (  # (section found at ingest, page text)
 
 def test_a_draft_section_opens_with_the_text_written_under_its_own_name(ask) -> None:  # type: ignore[no-untyped-def]
     """A form's header may rank as high as anything for a section; the paragraph still opens with what the
-    earlier application wrote under the section's name, as a person reusing it would."""
+    earlier application wrote under the section's name, as a person reusing it would, and never quotes the
+    form's fields read as one line."""
     application = [
         Passage(Chunk(
             f"ansoegning-madklub:{i}", "ansoegning-madklub", "v1", text, "ansoegning-madklub.pdf", "Ansøgning om midler",
@@ -568,6 +571,7 @@ def test_a_draft_section_opens_with_the_text_written_under_its_own_name(ask) -> 
     draft = ask("Skriv målgruppebeskrivelsen til en ny ansøgning om Gårdhavens madklub", application, mode="draft")
     assert not draft.declined
     assert draft.text.startswith("Målgruppe\nMålgruppen er hjemmeboende borgere over 70 år"), draft.text
+    assert "Projektets titel:" not in draft.text
 
 
 EXERCISE_CLASS_SENTENCES = (
