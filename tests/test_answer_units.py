@@ -547,12 +547,12 @@ def test_a_draft_section_draws_on_the_whole_application_but_only_the_topic_s_sec
 
 
 FORM_PAGES = (  # (section found at ingest, page text)
-    ("Oplysninger om ansøger", "Ansøgningsskema for puljen til ældre, der spiser alene\nOplysninger om ansøger\n"
-     "Ansøgningsfristen er den 1. marts 2021 kl. 12.00. Skemaet sendes til puljens sekretariat for ældre borgere. "
-     "Ansøger er kommunens center for ældre, og projektet hedder Gårdhavens madklub.\n"
-     "Ansøger: Kommunens center for ældre Projektets titel: Gårdhavens madklub for ældre borgere "
-     "Kontaktperson: Udviklingskonsulent i centret for ældre Ansøgt beløb: kr. 300.000"),
-    ("4. Beskriv projektets målgruppe", "4. Beskriv projektets målgruppe\nMålgruppen er hjemmeboende borgere over 70 år, "
+    ("Om ansøgeren", "Skema til puljen for fællesspisning\nOm ansøgeren\n"
+     "Fristen for ansøgninger til puljen er 1. marts 2021, og svar gives i april. Skemaet sendes til puljens "
+     "sekretariat for ældre borgere. Ansøger er kommunens center for ældre, og projektet hedder Gårdhavens madklub.\n"
+     "Ansøger: Kommunens center for ældre Titel: Gårdhavens madklub for ældre borgere "
+     "Kontaktperson: Udviklingskonsulent i centret for ældre Beløb: kr. 300.000"),
+    ("B. Målgruppe og rekruttering", "B. Målgruppe og rekruttering\nMålgruppen er hjemmeboende borgere over 70 år, "
      "som har tabt sig utilsigtet. Mange af borgerne bor alene og har mistet lysten til at lave mad."),
 )
 
@@ -568,10 +568,10 @@ def test_a_draft_section_opens_with_the_text_written_under_its_own_name(ask) -> 
         ), 1.0 - i / 10)
         for i, (section, text) in enumerate(FORM_PAGES)
     ]
-    draft = ask("Skriv målgruppebeskrivelsen til en ny ansøgning om Gårdhavens madklub", application, mode="draft")
+    draft = ask("Vi vil søge til Gårdhavens madklub igen – skriv et afsnit om målgruppen", application, mode="draft")
     assert not draft.declined
     assert draft.text.startswith("Målgruppe\nMålgruppen er hjemmeboende borgere over 70 år"), draft.text
-    assert "Projektets titel:" not in draft.text
+    assert "Kontaktperson:" not in draft.text
 
 
 EXERCISE_CLASS_SENTENCES = (

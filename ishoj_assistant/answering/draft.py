@@ -165,8 +165,8 @@ def _pick(
     """The section's best on-topic units not used by an earlier section: the best block's first, then the
     rest, each in reading order.
 
-    The block (a heading's stretch of a passage) written under the section's own name ("4. Beskriv
-    målgruppen" for a Målgruppe section) comes first, else the one whose best units answer the section
+    The block (a heading's stretch of a passage) written under the section's own name ("Målgruppe
+    og rekruttering" for a Målgruppe section) comes first, else the one whose best units answer the section
     best, up to ``BLOCK_SHARE`` of the paragraph: a draft reuses the text written about the section's
     subject, and opens with it. The rest are the best units wherever they stand, so a draft is not one
     old paragraph copied, nor lost when the best block was chosen by a hair."""
@@ -204,7 +204,7 @@ def _names_section(candidate: Candidate, section: Section) -> bool:
 
 # A list item shorter than this names something ("2. Ældres Netværk") rather than saying it.
 _MIN_ITEM_WORDS = 5
-# A form's fields run together on one line ("Ansøger: … Projektets titel: … Kontaktperson: …"): a label of at
+# A form's fields run together on one line ("Ansøger: … Titel: … Kontaktperson: …"): a label of at
 # most four words before a colon, capitalised, more than once in a unit.
 _FIELD_LABEL = re.compile(r"(?:^|\s)[A-ZÆØÅ][^\s:.]*(?: [^\s:.]+){0,3}: ")
 
@@ -212,7 +212,7 @@ _FIELD_LABEL = re.compile(r"(?:^|\s)[A-ZÆØÅ][^\s:.]*(?: [^\s:.]+){0,3}: ")
 def _stands_in_prose(candidate: Candidate) -> bool:
     """Whether a unit can stand in a draft's paragraph: a quotable statement, not a lead-in that announces
     a list the paragraph does not carry ("... er blevet tydeligt at:"), a bare name from a list, nor a form's
-    fields read as one line (an answer may quote "Ansøgt beløb i alt: kr. …", a paragraph may not)."""
+    fields read as one line (an answer may quote "Beløb: kr. …", a paragraph may not)."""
     if not quotable(candidate) or candidate.kind is Kind.LEAD_IN or len(_FIELD_LABEL.findall(candidate.text)) > 1:
         return False
     return candidate.kind is not Kind.ITEM or len(without_mark(candidate.text).split()) >= _MIN_ITEM_WORDS

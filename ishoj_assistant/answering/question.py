@@ -29,7 +29,7 @@ _AMOUNT_WORDS = frozenset({"kr", "kroner", "koste", "koster", "kostede", "penge"
 _AMOUNT_PREFIXES = ("beløb", "budget", "omkostning", "udgift", "bevilg")
 # "Hvad var budgettet?", "hvad udgjorde udgifterne?": "hvad" asks for the sum only through these verbs.
 _COPULAS = COPULAS | {"udgør", "udgjorde"}
-# "Hvor hurtigt" and "hvor lang tid" ask for a time limit or span ("senest 14 dage efter", "inden for 3 år").
+# "Hvor hurtigt" and "hvor lang tid" ask for a time limit or span ("senest ti dage efter", "inden for to måneder").
 _DATE_CUES = ("hvornår", "hvilket år", "hvor længe", "hvor hurtigt", "hvor lang tid")
 _LIST_CUES = ("hvilke ", "hvad gør", "hvordan")
 # "Hvad er målene / de store overskrifter / principperne / de overordnede mål i ...?": a plural asked for by

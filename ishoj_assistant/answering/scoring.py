@@ -30,7 +30,7 @@ from ishoj_assistant.models import Answer, Citation, Passage
 _MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SPAN_UNITS = "år|måned|måneder|uge|uger|dage|døgn|timer"
-# A date, or a time span or limit written out ("inden for tre uger", "senest 14 dage efter").
+# A date, or a time span or limit written out ("inden for tre uger", "senest ti dage efter").
 _DATE = re.compile(
     rf"{_YEAR.pattern}|\b(?:{_MONTHS})\b|\b(?:\d+|et|en|to|tre|fire|fem|seks|syv|otte|ni|ti)\s+(?:{_SPAN_UNITS})\b",
     re.IGNORECASE,
