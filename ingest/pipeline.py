@@ -32,8 +32,9 @@ from ishoj_assistant.settings import Settings
 from ishoj_assistant.store import ChunkStore
 
 # Bump when cleaning or chunking changes in a way that should re-chunk every
-# document; it is part of each document version.
-PIPELINE_VERSION = "14"
+# document, or when answer units are cut differently (their vectors are embedded
+# at ingest); it is part of each document version.
+PIPELINE_VERSION = "15"
 
 logger = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ question parts, line kinds, counts and form text."""
 from __future__ import annotations
 
 from ishoj_assistant.answering.candidates import Kind, candidates, line_kinds
+from ishoj_assistant.answering.features import quotable
 from ishoj_assistant.answering.scoring import _DATE, counts, missing_anchor
 from ishoj_assistant.answering.matching import Term, TermSet, Vocabulary, mentions, mentions_head
 from ishoj_assistant.answering.question import QuestionProfile, split_question
@@ -91,6 +92,30 @@ def test_a_bulleted_list_run_into_its_lead_in_s_line_is_split_at_the_colon_only_
         "Sådan går det med hjælpemidlerne:", "- 80 % af liftene bruges.", "- Stolene står på lager.",
     ]
     assert split_sentences("Åbent: kl. 8 - 10 hver dag.") == ["Åbent: kl. 8 - 10 hver dag."]
+
+
+def test_a_list_item_run_into_the_next_paragraph_is_cut_where_the_paragraph_begins() -> None:
+    """PDF extraction may put the last item of a list and the paragraph after it on one line; the item stays
+    an item, and the paragraph's sentence is a sentence of its own, without the item glued before it."""
+    text = (
+        "Indsatser:\n1. Madklub i Gårdhaven\n2. Cykelture for beboere\n"
+        "3. Besøgsvenner for ensomme ældre Gennem besøgsvennerne har 40 ældre fået fast besøg hver uge i år."
+    )
+    units = [(c.kind, c.text) for c in candidates([passage(text)])]
+    assert (Kind.ITEM, "3. Besøgsvenner for ensomme ældre") in units
+    assert (Kind.PROSE, "Gennem besøgsvennerne har 40 ældre fået fast besøg hver uge i år.") in units
+
+
+def test_a_line_the_layout_broke_mid_sentence_is_not_quoted() -> None:
+    """A long numbered heading wrapped onto the next line ends in the middle of its sentence; quoted alone it
+    is a fragment. A line ending its sentence before a lower-case line is still a statement."""
+    text = (
+        "4. Andre indsatser, som ikke står i puljens vejledning, men som kommunen\nselv ønsker at sætte i gang\n"
+        "Kommunen har ansat to nye terapeuter i år.\nderudover er der købt nye hjælpemidler."
+    )
+    quoted = {c.text: quotable(c) for c in candidates([passage(text)])}
+    assert quoted["4. Andre indsatser, som ikke står i puljens vejledning, men som kommunen"] is False
+    assert quoted["Kommunen har ansat to nye terapeuter i år."] is True
 
 
 def test_line_kinds_tell_headings_from_list_items() -> None:

@@ -303,8 +303,8 @@ def distinct(chosen: Sequence[Candidate]) -> list[Candidate]:
 # extraction puts a bold label and its paragraph on one line; the label is the sentence's heading, never
 # part of its quote.
 _SENTENCE_OPENERS = (
-    "Af|Alle|Antallet|Begge|Da|De|Den|Denne|Der|Dermed|Det|Dette|Disse|Efter|En|Endelig|Et|Fra|Her|Hvis|I|Indsatsen|"
-    "Med|Når|Også|Over|På|Samtidig|Siden|Som|Til|Under|Ved|Vi"
+    "Af|Alle|Antallet|Begge|Da|De|Den|Denne|Der|Dermed|Det|Dette|Disse|Efter|En|Endelig|Et|Fra|Gennem|Her|Hvis|I|"
+    "Indsatsen|Med|Når|Også|Over|På|Samtidig|Siden|Som|Til|Under|Ved|Vi"
 )
 _RUN_IN_LABEL = re.compile(
     rf"^((?:[A-ZÆØÅ][\w-]*)(?: [\wæøå-]+){{0,11}}) (?=(?:{_SENTENCE_OPENERS}) [\wæøå]\S*(?: \S+){{2,}})"
@@ -348,9 +348,25 @@ def _option_spans(text: str) -> Iterator[tuple[int, int]]:
                 yield a, a + len(text[a:b].rstrip())
 
 
+# A list item the PDF ran into the paragraph after it ("3. Flere går til tandlæge På skolerne er …"): a
+# sentence opener in capitals right after a word in lower case, and at least three more words.
+_ITEM_RUN_ON = re.compile(rf"(?<=[a-zæøå]) (?=(?:{_SENTENCE_OPENERS}) [\wæøå]\S*(?: \S+){{2,}})")
+
+
+def _item_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Sentence spans, with a numbered or bulleted item cut where the paragraph run into it begins."""
+    for start, end in _option_spans(text):
+        run_on = _ITEM_RUN_ON.search(text, start, end) if _BULLET.match(text[start:end]) else None
+        if run_on is None:
+            yield start, end
+        else:
+            yield start, run_on.start()
+            yield run_on.end(), end
+
+
 def _spans_with_labels(text: str) -> Iterator[tuple[int, int, bool]]:
     """Sentence spans, with a run-in label split off as a span of its own (marked True)."""
-    for start, end in _option_spans(text):
+    for start, end in _item_spans(text):
         sentence = text[start:end]
         label = _RUN_IN_LABEL.match(sentence)
         if label and label.end() < len(sentence) and not _LONE_OPENER.fullmatch(label.group(1)):

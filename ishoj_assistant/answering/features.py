@@ -62,6 +62,9 @@ _FURNITURE = re.compile(
 )
 # A statement has a word: a unit without two letters in a row is a number, a mark or a section number ("2a.").
 _WORD = re.compile(r"[^\W\d_]{2}")
+# A line that goes on in lower case on the next one was broken by the layout, not ended.
+_WRAPPED = re.compile(r"\n[a-zæøå]")
+_CLOSING = ".!?:;)\"”»"
 # A unit shorter than this, without a number, says too little to stand alone.
 _MIN_WORDS = 4
 
@@ -77,7 +80,10 @@ def quotable(candidate: Candidate) -> bool:
     if n_words < _MIN_WORDS and candidate.kind is not Kind.ITEM and not re.search(r"\d", text):
         return False  # a list item may be one word ("Sundhedspolitikken"); a sentence may not
     # A cut-off fragment: a prose sentence that starts in lower case continues a sentence of another chunk.
-    return not (candidate.kind is Kind.PROSE and text[0].islower() and candidate.start == 0)
+    if candidate.kind is Kind.PROSE and text[0].islower() and candidate.start == 0:
+        return False
+    # A line the layout broke mid-sentence ("4. Andre initiativer, som … men som kommunen" / "ønsker at …").
+    return not _WRAPPED.match(candidate.passage.text, candidate.end) or text[-1] in _CLOSING
 
 
 @lru_cache(maxsize=256)
