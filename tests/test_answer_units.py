@@ -574,6 +574,23 @@ def test_a_draft_section_opens_with_the_text_written_under_its_own_name(ask) -> 
     assert "Kontaktperson:" not in draft.text
 
 
+PROJECT_PARTS = (
+    "Gårdhavens madklub\nProjektet har tre dele:\n1. Fælles madlavning for ældre i Gårdhavens køkken\n"
+    "2. Kørsel til og fra madklubben for ældre med gangbesvær\n3. Besøg af en frivillig madven for de ældre hjemme\n"
+    "Madklubben giver ældre, der spiser alene, et fast måltidsfællesskab hver uge. "
+    "Ældre med gangbesvær bliver hentet og bragt, så de også kan være med i madklubben."
+)
+
+
+def test_a_draft_paragraph_does_not_quote_the_entries_of_a_numbered_list(ask) -> None:  # type: ignore[no-untyped-def]
+    """A numbered list's entries name the parts of a project, as headings do; set in a paragraph they read as
+    fragments, so a draft quotes the sentences around them."""
+    draft = ask("Skriv et afsnit om formålet med Gårdhavens madklub", [passage(PROJECT_PARTS, year=2021)], mode="draft")
+    assert not draft.declined
+    quoted = [c.quote for c in draft.citations]
+    assert quoted and not any(q[:1].isdigit() for q in quoted), quoted
+
+
 EXERCISE_CLASS_SENTENCES = (
     "Holdet mødes tirsdag formiddag i idrætshallen.",
     "Deltagerne træner balance og styrke sammen med en fysioterapeut.",

@@ -204,6 +204,7 @@ def _names_section(candidate: Candidate, section: Section) -> bool:
 
 # A list item shorter than this names something ("2. Ældres Netværk") rather than saying it.
 _MIN_ITEM_WORDS = 5
+_NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s")
 # A form's fields run together on one line ("Ansøger: … Titel: … Kontaktperson: …"): a label of at
 # most four words before a colon, capitalised, more than once in a unit.
 _FIELD_LABEL = re.compile(r"(?:^|\s)[A-ZÆØÅ][^\s:.]*(?: [^\s:.]+){0,3}: ")
@@ -215,7 +216,11 @@ def _stands_in_prose(candidate: Candidate) -> bool:
     fields read as one line (an answer may quote "Beløb: kr. …", a paragraph may not)."""
     if not quotable(candidate) or candidate.kind is Kind.LEAD_IN or len(_FIELD_LABEL.findall(candidate.text)) > 1:
         return False
-    return candidate.kind is not Kind.ITEM or len(without_mark(candidate.text).split()) >= _MIN_ITEM_WORDS
+    if candidate.kind is not Kind.ITEM:
+        return True
+    if _NUMBERED.match(candidate.text) and not candidate.text.rstrip().endswith((".", "!", "?")):
+        return False  # a numbered list's entry names a part of the document ("3. Særlig indsats …"), as a heading
+    return len(without_mark(candidate.text).split()) >= _MIN_ITEM_WORDS
 
 
 def _topic_place(candidate: Candidate) -> tuple[str, ...]:
