@@ -118,6 +118,14 @@ def test_a_line_the_layout_broke_mid_sentence_is_not_quoted() -> None:
     assert quoted["Kommunen har ansat to nye terapeuter i år."] is True
 
 
+def test_a_sentence_pointing_elsewhere_in_the_document_is_not_quoted() -> None:
+    """"Nedenfor beskrives …" tells the reader where to look; quoted in an answer or a draft it says nothing."""
+    text = "Madklubben\nNedenfor beskrives erfaringerne med madklubben i år.\nMadklubben har haft 25 faste gæster i år."
+    quoted = {c.text: quotable(c) for c in candidates([passage(text)])}
+    assert quoted["Nedenfor beskrives erfaringerne med madklubben i år."] is False
+    assert quoted["Madklubben har haft 25 faste gæster i år."] is True
+
+
 def test_line_kinds_tell_headings_from_list_items() -> None:
     lines = [
         "Gode indflytninger for demensramte",

@@ -62,6 +62,9 @@ _FURNITURE = re.compile(
 )
 # A statement has a word: a unit without two letters in a row is a number, a mark or a section number ("2a.").
 _WORD = re.compile(r"[^\W\d_]{2}")
+# A sentence that points to other parts of the document says nothing itself ("Nedenfor beskrives …",
+# "I det følgende gennemgås …", "Se bilag 2").
+_SIGNPOST = re.compile(r"^\s*(?:nedenfor|herunder|i det følgende|i nedenstående|se bilag|se afsnit)\b", re.IGNORECASE)
 # A line that goes on in lower case on the next one was broken by the layout, not ended.
 _WRAPPED = re.compile(r"\n[a-zæøå]")
 _CLOSING = ".!?:;)\"”»"
@@ -72,7 +75,7 @@ _MIN_WORDS = 4
 def quotable(candidate: Candidate) -> bool:
     """Whether a unit may be quoted as an answer: a whole statement, not context or furniture."""
     text = candidate.text.strip()
-    if not candidate.is_statement or not _WORD.search(text) or _FURNITURE.search(text):
+    if not candidate.is_statement or not _WORD.search(text) or _FURNITURE.search(text) or _SIGNPOST.match(text):
         return False
     if candidate.key == _title_key(candidate.passage.title):  # the title page's title
         return False
