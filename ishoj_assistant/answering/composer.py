@@ -113,7 +113,9 @@ def compose(
         chosen = _counted_first(chosen, ranked, noun, backed)
     if matrix is not None and len(analysis.years) > 1:
         typed = _column("typed_match", pool, matrix)
-        chosen = _with_each_year(chosen, ranked, analysis.years, typed if typed_question else None, backed, composition.max_units)
+        chosen = _with_each_year(
+            chosen, ranked, analysis.years, typed if typed_question else None, composition.decline_below, composition.max_units
+        )
     chosen = _with_antecedents(_lists_together(chosen), pool)
     # Without the asked kind of content there is no nearest answer to show for another year.
     if composition.require_type and matrix is not None and _misses_type(analysis, pool, chosen, matrix, passage_terms, composition.key_share):
@@ -495,10 +497,13 @@ def _with_each_year(
 ) -> list[Candidate]:
     """A question over several years ("fra 2016 til 2018", "i 2017 og i 2018") gets, for each asked year no
     chosen unit speaks of, the best unit that does (holding the asked kind of content, ``typed``, for "hvor
-    mange"), when the ranker backs it like any added unit (at least ``floor``), and at most ``limit`` more.
+    mange"), when the ranker gives it at least ``floor``, and at most ``limit`` more.
 
     The best units of a yearly series are often all from one year's note: the notes repeat each other,
     and the newest says most about the asked thing, so the other years' figures rank just below the cut.
+    The year was asked for by name, so its unit needs only what any answer needs (the decline threshold),
+    not what an unasked addition needs (a share of the best unit's probability): with that share, whether
+    the third of four years came along turned on the third decimal of a refit.
     """
 
     def answers(unit: Candidate, year: int) -> bool:
