@@ -48,10 +48,14 @@ def test_a_question_naming_its_topic_by_an_adjective_finds_it_in_the_noun() -> N
 
 
 def test_spoken_fillers_are_no_question_terms() -> None:
-    """Modal particles and discourse phrases colour a question without adding to what it asks."""
+    """Modal particles, discourse phrases and the tense-carrying forms of "have", "få" and "gøre" colour a
+    question without adding to what it asks."""
     plain = [t.stem for t in QuestionProfile.of("Hvem kører bussen til caféen om torsdagen?").terms]
     spoken = "Hvem kører egentlig bussen til caféen om torsdagen, altså kort sagt?"
     assert [t.stem for t in QuestionProfile.of(spoken).terms] == plain
+    counted = [t.stem for t in QuestionProfile.of("Hvor mange madhold i 2023?").terms]
+    assert [t.stem for t in QuestionProfile.of("Hvor mange madhold har vi haft i 2023?").terms] == counted
+    assert [t.stem for t in QuestionProfile.of("Hvor mange madhold har vi fået i 2023?").terms] == counted
 
 
 def test_how_fast_asks_for_a_time_limit_that_days_and_weeks_give() -> None:

@@ -73,7 +73,9 @@ _PREPOSITIONS = re.compile(
 # and discourse phrases ("kort sagt", "i det hele taget", "hvad er X for noget").
 _FILLERS = re.compile(
     r"\b(?:egentlig|egentligt|gerne|mon|vel|altså|bare|vist|overhovedet|forresten|i øvrigt|kort sagt"
-    r"|i det hele taget|i grunden|helt konkret|for noget)\b",
+    r"|i det hele taget|i grunden|helt konkret|for noget"
+    # Forms of "have", "få" and "gøre" carry the tense, not the topic ("Hvor mange har vi haft …?").
+    r"|haft|fået|fik|gjort|gjorde)\b",
     re.IGNORECASE,
 )
 
