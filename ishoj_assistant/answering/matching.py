@@ -74,8 +74,9 @@ _PREPOSITIONS = re.compile(
 _FILLERS = re.compile(
     r"\b(?:egentlig|egentligt|gerne|mon|vel|altså|bare|vist|overhovedet|forresten|i øvrigt|kort sagt"
     r"|i det hele taget|i grunden|helt konkret|for noget"
-    # Forms of "have", "få" and "gøre" carry the tense, not the topic ("Hvor mange har vi haft …?").
-    r"|haft|fået|fik|gjort|gjorde)\b",
+    # Participles of "have", "få" and "gøre" carry the tense, not the topic ("Hvor mange har vi haft …?"). The
+    # past "fik" stays: "hvad mere fik de …?" asks for something new, and its verb is what the answer adds.
+    r"|haft|fået|gjort)\b",
     re.IGNORECASE,
 )
 
