@@ -10,6 +10,7 @@ from ishoj_assistant.answering.assistant import Assistant
 from ishoj_assistant.answering.candidates import Kind, candidates
 from ishoj_assistant.answering.composer import _lists_together, compose
 from ishoj_assistant.answering.config import AnswerConfig
+from ishoj_assistant.answering.draft import Section, _pick, _place
 from ishoj_assistant.answering.features import FEATURES, quotable
 from ishoj_assistant.answering.question import QuestionPart, split_question
 from ishoj_assistant.answering.ranker import Composition
@@ -589,6 +590,27 @@ def test_a_draft_paragraph_does_not_quote_the_entries_of_a_numbered_list(ask) ->
     assert not draft.declined
     quoted = [c.quote for c in draft.citations]
     assert quoted and not any(q[:1].isdigit() for q in quoted), quoted
+
+
+def test_a_draft_sentence_that_refers_back_follows_the_sentence_it_refers_to() -> None:
+    """The best block's best sentences open a paragraph, but "Disse projekter …" read before the projects are
+    named says nothing: it follows its antecedent wherever that was picked."""
+    text = (
+        "Madprojekter for ældre\n"
+        "Madklubben samler hver uge 25 ældre om et fælles måltid i Gårdhaven. "
+        "Kommunen har også startet madvenner og fællesspisning på plejecentrene. "
+        "Disse projekter har vist, at ældre spiser mere, når de spiser sammen med andre. "
+        "Flere ældre har taget på i vægt efter et halvt år i madklubben."
+    )
+    pool = [c for c in candidates([passage(text, year=2021)]) if quotable(c)]
+    antecedent = next(i for i, c in enumerate(pool) if c.text.startswith("Kommunen har også"))
+    probabilities = np.full(len(pool), 0.5)
+    probabilities[antecedent] = 0.1  # below the best block's share of the paragraph
+    section = Section("Formål", ("formål",), "Hvad er formålet")
+    picked = _pick(pool, probabilities, {_place(c) for c in pool}, set(), 0.05, 4, section)
+    texts = [c.text for c in picked]
+    referring = next(i for i, t in enumerate(texts) if t.startswith("Disse projekter"))
+    assert texts[referring - 1].startswith("Kommunen har også"), texts
 
 
 EXERCISE_CLASS_SENTENCES = (

@@ -163,7 +163,7 @@ def _pick(
     section: Section,
 ) -> list[Candidate]:
     """The section's best on-topic units not used by an earlier section: the best block's first, then the
-    rest, each in reading order.
+    rest, each in reading order; a sentence that refers back follows the one it refers to.
 
     The block (a heading's stretch of a passage) written under the section's own name ("Målgruppe
     og rekruttering" for a Målgruppe section) comes first, else the one whose best units answer the section
@@ -193,7 +193,11 @@ def _pick(
         if len(picked) < limit and unused(i):
             used.add(text_key(pool[i]))
             picked.append(i)
-    return [pool[i] for i in sorted(picked, key=lambda i: (i not in best, pool[i].rank, pool[i].start))]
+    place = {i: (i not in best, pool[i].rank, pool[i].start) for i in picked}
+    for i in sorted(picked):  # a sentence that refers back ("Disse projekter …") follows the one it refers to
+        if pool[i].inherited and place.get(i - 1) is not None and pool[i - 1].passage is pool[i].passage:
+            place[i] = (*place[i - 1][:2], pool[i].start)
+    return [pool[i] for i in sorted(picked, key=place.__getitem__)]
 
 
 def _names_section(candidate: Candidate, section: Section) -> bool:
