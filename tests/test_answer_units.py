@@ -513,6 +513,17 @@ def test_a_lead_in_whose_list_is_written_as_paragraphs_brings_the_first_of_them(
     assert len(quoted) == 2 and "Flere deltagere mødes nu også uden for caféen" in quoted[1]
 
 
+def application_pages(pages: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> list[Passage]:
+    """One application's pages as passages, one per page: (the section ingest found, the page text)."""
+    return [
+        Passage(Chunk(
+            f"ansoegning-madklub:{i}", "ansoegning-madklub", "v1", text, "ansoegning-madklub.pdf", "Ansøgning om midler",
+            "ansoegning", 2021, i + 1, i + 1, section, 0, 0, i,
+        ), 1.0 - i / 10)
+        for i, (section, text) in enumerate(pages)
+    ]
+
+
 APPLICATION_PAGES = (
     "Ansøgning om midler til Gårdhavens madklub\nFormål\n"
     "Gårdhavens madklub skal give ældre, der spiser alene, et fast måltidsfællesskab hver uge.",
@@ -530,13 +541,7 @@ TWO_INITIATIVES = (
 def test_a_draft_section_draws_on_the_whole_application_but_only_the_topic_s_section_of_a_note(ask) -> None:  # type: ignore[no-untyped-def]
     """An application is about its project from its first page to its last, so its target-group page is used
     though it never repeats the project's name; in a note, text under another initiative's heading is not."""
-    application = [
-        Passage(Chunk(
-            f"ansoegning-madklub:{i}", "ansoegning-madklub", "v1", text, "ansoegning-madklub.pdf", "Ansøgning om midler",
-            "ansoegning", 2021, i + 1, i + 1, "", 0, 0, i,
-        ), 1.0 - i / 10)
-        for i, text in enumerate(APPLICATION_PAGES)
-    ]
+    application = application_pages([("", text) for text in APPLICATION_PAGES])
     draft = ask(
         "Vi søger igen til Gårdhavens madklub: skriv afsnittet om målgruppen",
         [*application, passage(TWO_INITIATIVES, doc_id="status-2021", year=2021)], mode="draft",
@@ -562,13 +567,7 @@ def test_a_draft_section_opens_with_the_text_written_under_its_own_name(ask) -> 
     """A form's header may rank as high as anything for a section; the paragraph still opens with what the
     earlier application wrote under the section's name, as a person reusing it would, and never quotes the
     form's fields read as one line."""
-    application = [
-        Passage(Chunk(
-            f"ansoegning-madklub:{i}", "ansoegning-madklub", "v1", text, "ansoegning-madklub.pdf", "Ansøgning om midler",
-            "ansoegning", 2021, i + 1, i + 1, section, 0, 0, i,
-        ), 1.0 - i / 10)
-        for i, (section, text) in enumerate(FORM_PAGES)
-    ]
+    application = application_pages(FORM_PAGES)
     draft = ask("Vi vil søge til Gårdhavens madklub igen – skriv et afsnit om målgruppen", application, mode="draft")
     assert not draft.declined
     assert draft.text.startswith("Målgruppe\nMålgruppen er hjemmeboende borgere over 70 år"), draft.text
