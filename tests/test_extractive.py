@@ -171,6 +171,19 @@ def test_unticked_form_options_and_prompts_are_form_text() -> None:
     assert all(c.kind is not Kind.FORM for c in candidates([passage(plain)]))
 
 
+def test_a_long_form_prompt_glued_after_its_label_is_form_text() -> None:
+    """The PDF may put a field's label and its long prompt on one line; the prompt is the form's own words,
+    however long, and the applicant's answer after it is still a statement."""
+    text = (
+        "Aktiviteter i projektet Beskriv kort hvilke aktiviteter der gennemføres i projektet, hvem der står for "
+        "dem, og hvordan de adskiller sig fra det, kommunen gør i dag.\n"
+        "Madklubben mødes hver tirsdag, og en frivillig kok står for maden."
+    )
+    kinds = {c.text: c.kind for c in candidates([passage(text)])}
+    assert any(kind is Kind.FORM and "Beskriv kort" in t for t, kind in kinds.items()), kinds
+    assert kinds["Madklubben mødes hver tirsdag, og en frivillig kok står for maden."] is Kind.PROSE
+
+
 def test_check_boxes_side_by_side_are_separate_options() -> None:
     """A form laid out with its options on one line quotes only the ticked ones, each as an option."""
     form = "Hvilke indsatsområder søges der midler til?\n☒ Træning i hjemmet ☐ Velfærdsteknologi ☒ Ernæring ☐ Andet"

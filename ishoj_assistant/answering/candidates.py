@@ -44,6 +44,9 @@ _FORM_QUESTION = re.compile(
 # A form's prompt without a number, alone or glued to its field's label by the PDF ("Formålet med indsatsen
 # Beskriv kort formålet med indsatsen."): a capitalised imperative of form-filling.
 _FORM_PROMPT = re.compile(r"(?:^|\s)(?:Beskriv|Angiv|Redegør|Udfyld|Oplys|Anfør|Uddyb|Forklar|Vedhæft)\b")
+# The same prompt glued after its field's label in lower case ("De planlagte aktiviteter Beskriv kort hvilke …"):
+# a capitalised imperative inside a line opens the form's own sentence, however long the prompt runs.
+_GLUED_PROMPT = re.compile(r"[a-zæøå] (?:Beskriv|Angiv|Redegør|Udfyld|Oplys|Anfør|Uddyb|Forklar|Vedhæft)\b")
 # A form's prompt before its options ("Vælg en eller flere fra listen", "Sæt kryds ved").
 _CHOICE_PROMPT = re.compile(r"\bvælg\b[^.:]*\b(?:listen|følgende)\b|\bsæt (?:et )?kryds\b", re.IGNORECASE)
 # A heading or an unbulleted item is a short line without a closing full stop.
@@ -270,7 +273,7 @@ def _is_form_text(sentence: str, kind: Kind, in_form_list: bool) -> bool:
     if kind is Kind.ITEM and in_form_list:
         return not _TICK.match(sentence)
     short = len(sentence.split()) <= _SHORT_LINE_WORDS
-    if short and (_FORM_QUESTION.match(sentence) or _FORM_PROMPT.search(sentence)):
+    if (short and (_FORM_QUESTION.match(sentence) or _FORM_PROMPT.search(sentence))) or _GLUED_PROMPT.search(sentence):
         return True
     return kind is Kind.PROSE and bool(_CHOICE_PROMPT.search(sentence)) and short
 
