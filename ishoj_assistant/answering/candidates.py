@@ -43,10 +43,11 @@ _FORM_QUESTION = re.compile(
 )
 # A form's prompt without a number, alone or glued to its field's label by the PDF ("Formålet med indsatsen
 # Beskriv kort formålet med indsatsen."): a capitalised imperative of form-filling.
-_FORM_PROMPT = re.compile(r"(?:^|\s)(?:Beskriv|Angiv|Redegør|Udfyld|Oplys|Anfør|Uddyb|Forklar|Vedhæft)\b")
+_FORM_IMPERATIVES = "Beskriv|Angiv|Redegør|Udfyld|Oplys|Anfør|Uddyb|Forklar|Vedhæft"
+_FORM_PROMPT = re.compile(rf"(?:^|\s)(?:{_FORM_IMPERATIVES})\b")
 # The same prompt glued after its field's label in lower case ("De planlagte aktiviteter Beskriv kort hvilke …"):
 # a capitalised imperative inside a line opens the form's own sentence, however long the prompt runs.
-_GLUED_PROMPT = re.compile(r"[a-zæøå] (?:Beskriv|Angiv|Redegør|Udfyld|Oplys|Anfør|Uddyb|Forklar|Vedhæft)\b")
+_GLUED_PROMPT = re.compile(rf"[a-zæøå] (?:{_FORM_IMPERATIVES})\b")
 # A form's prompt before its options ("Vælg en eller flere fra listen", "Sæt kryds ved").
 _CHOICE_PROMPT = re.compile(r"\bvælg\b[^.:]*\b(?:listen|følgende)\b|\bsæt (?:et )?kryds\b", re.IGNORECASE)
 # A heading or an unbulleted item is a short line without a closing full stop.
@@ -309,9 +310,9 @@ _SENTENCE_OPENERS = (
     "Af|Alle|Antallet|Begge|Da|De|Den|Denne|Der|Dermed|Det|Dette|Disse|Efter|En|Endelig|Et|Fra|Gennem|Her|Hvis|I|"
     "Indsatsen|Med|Når|Også|Over|På|Samtidig|Siden|Som|Til|Under|Ved|Vi"
 )
-_RUN_IN_LABEL = re.compile(
-    rf"^((?:[A-ZÆØÅ][\w-]*)(?: [\wæøå-]+){{0,11}}) (?=(?:{_SENTENCE_OPENERS}) [\wæøå]\S*(?: \S+){{2,}})"
-)
+# A sentence that opens with one of them and runs at least three words more.
+_SENTENCE_START = rf"(?:{_SENTENCE_OPENERS}) [\wæøå]\S*(?: \S+){{2,}}"
+_RUN_IN_LABEL = re.compile(rf"^((?:[A-ZÆØÅ][\w-]*)(?: [\wæøå-]+){{0,11}}) (?={_SENTENCE_START})")
 # A word that only opens sentences is no label alone: "I Det gule hus arbejdes ..." is one sentence.
 _LONE_OPENER = re.compile(rf"(?:{_SENTENCE_OPENERS})")
 
@@ -353,7 +354,7 @@ def _option_spans(text: str) -> Iterator[tuple[int, int]]:
 
 # A list item the PDF ran into the paragraph after it ("3. Flere går til tandlæge På skolerne er …"): a
 # sentence opener in capitals right after a word in lower case, and at least three more words.
-_ITEM_RUN_ON = re.compile(rf"(?<=[a-zæøå]) (?=(?:{_SENTENCE_OPENERS}) [\wæøå]\S*(?: \S+){{2,}})")
+_ITEM_RUN_ON = re.compile(rf"(?<=[a-zæøå]) (?={_SENTENCE_START})")
 
 
 def _item_spans(text: str) -> Iterator[tuple[int, int]]:

@@ -51,13 +51,14 @@ class Term:
 # Adjectives derived from nouns: "velfærdsteknologisk" is about "velfærdsteknologi", "politisk" about "politik",
 # "demensvenlig" about "demensven". The text often names the noun where the question has the adjective.
 _DERIVATIONS = (("isk", "i"), ("isk", "ik"), ("lig", ""))
-_INFLECTED = ("e", "t")  # the plural and definite "velfærdsteknologiske", the neuter "personligt"
+# The endings with an inflection after them: the plural and definite "velfærdsteknologiske", the neuter "personligt".
+_INFLECTED = tuple(end + inflection for end, _ in _DERIVATIONS for inflection in ("e", "t"))
 
 
 def _derived_from(word: str) -> tuple[str, ...]:
     """The nouns an adjective may be derived from (none for a word without such an ending); a short one
     ("politi" of "politisk") may be another word."""
-    base = word[:-1] if word.endswith(tuple(end + e for end, _ in _DERIVATIONS for e in _INFLECTED)) else word
+    base = word[:-1] if word.endswith(_INFLECTED) else word
     nouns = (base[: -len(end)] + noun for end, noun in _DERIVATIONS if base.endswith(end))
     return tuple(noun for noun in nouns if len(noun) >= MIN_SURE_PART)
 
