@@ -316,6 +316,24 @@ def test_a_sentence_that_refers_back_comes_after_the_sentence_it_refers_to(ask) 
     assert quotes.index("Kun 21 borgere har brugt klippekortordningen indtil videre.") == quotes.index(reason) - 1
 
 
+
+def test_a_chain_of_references_back_is_quoted_from_its_start(ask) -> None:  # type: ignore[no-untyped-def]
+    """"I stedet …" refers back to "Dette ønske …", which refers back in turn: quoted alone, either says
+    nothing; the answer reads them from the sentence that names what they refer to."""
+    story = (
+        "Hverdagstræning hos Karen\n"
+        "Karen havde et stort ønske om at kunne cykle igen efter sin hofteoperation. "
+        "Dette ønske var ikke realistisk. "
+        "I stedet lærte Karen gennem hverdagstræningen at gå på trapper uden hjælp."
+    )
+    answer = ask("Hvad lærte Karen gennem hverdagstræningen?", [passage(story)])
+    quotes = [c.quote for c in answer.citations]
+    instead = next(i for i, q in enumerate(quotes) if q.startswith("I stedet lærte Karen"))
+    assert quotes[instead - 2 : instead] == [
+        "Karen havde et stort ønske om at kunne cykle igen efter sin hofteoperation.",
+        "Dette ønske var ikke realistisk.",
+    ]
+
 CAFE_PARTNERS = (
     "Pårørendecaféen\n"
     "Caféen drives i samarbejde med Demensforeningen Vestegnen og Egevang Bibliotek. "

@@ -56,8 +56,10 @@ _SHORT_LINE_WORDS = 15
 _MIN_PLAIN_LIST = 3
 # A sentence opening with one of these asks rather than states.
 _QUESTION_OPENERS = frozenset({"hvad", "hvilke", "hvilken", "hvilket", "hvor", "hvordan", "hvornår", "hvorfor", "hvem"})
-# A sentence opening with one of these continues its predecessor's topic.
-_BACK_REFERENCES = frozenset({"dette", "det", "denne", "disse", "årsagen", "heraf", "her", "de"})
+# A sentence opening with one of these continues its predecessor's topic: a pronoun, or a connective that says
+# what follows from it ("Derfor …", "Dermed …") or what came instead of it ("I stedet fik hun …").
+_BACK_REFERENCES = frozenset({"dette", "det", "denne", "disse", "årsagen", "heraf", "her", "de", "derfor", "dermed", "herved"})
+_BACK_PHRASE = re.compile(r"^\W*(?:i stedet|til gengæld|på den måde)\b", re.IGNORECASE)
 # "Det foreslås, at ...", "Det forventes ...": a formal subject before a passive verb refers to nothing.
 _FORMAL_SUBJECT = re.compile(r"^\s*det\s+(?!skyldes\b)\w+(?:es|ås)\b", re.IGNORECASE)  # "Det skyldes" does refer back
 
@@ -438,7 +440,9 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
             kind = Kind.FORM
         previous = rows[i - 1][3] if i > 0 else EMPTY
         first = words(sentence)[:1]
-        refers_back = bool(first) and first[0] in _BACK_REFERENCES and not _FORMAL_SUBJECT.match(sentence)
+        refers_back = bool(_BACK_PHRASE.match(sentence)) or (
+            bool(first) and first[0] in _BACK_REFERENCES and not _FORMAL_SUBJECT.match(sentence)
+        )
         inherited = previous if refers_back else EMPTY
         neighbours = EMPTY
         for j in (i - 1, i + 1):

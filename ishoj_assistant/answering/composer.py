@@ -324,16 +324,25 @@ def _column(name: str, pool: Sequence[Candidate], matrix: np.ndarray) -> dict[in
 
 
 def _with_antecedents(chosen: list[Candidate], pool: Sequence[Candidate]) -> list[Candidate]:
-    """A unit opening with "Dette", "Disse" ... comes right after the sentence it refers back to."""
+    """A unit opening with "Dette", "Disse", "I stedet" ... comes right after the sentence it refers back to,
+    and so does that sentence when it refers back in turn ("… ønske om at gå igen. Dette ønske var ikke
+    realistisk. I stedet fik hun …"). Past the first step the chain runs through prose only: a sentence may
+    refer to the list item before it, but what comes before that item is the list, not the argument."""
     out: list[Candidate] = []
     for candidate in chosen:
         if candidate in out:
             continue
-        if candidate.inherited:
-            previous = _previous(candidate, pool)
-            if previous is not None and previous not in out and (previous in chosen or quotable(previous)):
-                out.append(previous)
-        out.append(candidate)
+        antecedents: list[Candidate] = []
+        unit = candidate
+        while unit.inherited:
+            previous = _previous(unit, pool)
+            if previous is None or previous in out or not (previous in chosen or quotable(previous)):
+                break
+            if antecedents and previous.kind is not Kind.PROSE:  # the list before the item referred to
+                break
+            antecedents.insert(0, previous)
+            unit = previous
+        out.extend([*antecedents, candidate])
     return out
 
 
