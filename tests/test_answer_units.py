@@ -273,6 +273,16 @@ def test_an_answer_to_how_many_leads_with_the_sentence_holding_the_number(ask) -
     assert answer.text.splitlines()[0].startswith("Holdet havde 40 deltagere")
 
 
+def test_an_answer_to_how_many_leads_with_a_count_not_a_share(ask) -> None:  # type: ignore[no-untyped-def]
+    """"70 % af borgerne" names the citizens but counts none of them."""
+    rehabilitation = (
+        "Hverdagsrehabilitering 2021\n"
+        "I 2021 blev 70 % af borgerne i hverdagsrehabilitering helt selvhjulpne. "
+        "Med 64 borgere ved årets udgang er projektet bag sin plan."
+    )
+    answer = ask("Hvor mange borgere fik hverdagsrehabilitering i 2021?", [passage(rehabilitation)])
+    assert "64 borgere" in answer.text.splitlines()[0]
+
 def test_a_formal_subject_is_no_reference_back(ask) -> None:  # type: ignore[no-untyped-def]
     """"Det foreslås, at ..." refers to nothing: the sentence before it is not pulled in front of it."""
     training = (

@@ -471,8 +471,8 @@ def _with_typed(
     return chosen if extra is None else [*chosen, extra]
 
 
-# A number that can count something: not a year.
-_COUNT = re.compile(r"(?<![\d.,])(?!(?:19|20)\d\d\b)\d[\d.,]*")
+# A count: not a year, and not a share ("65 % af borgerne" counts no citizens).
+_COUNT = re.compile(r"(?<![\d.,])(?!(?:19|20)\d\d\b)\d[\d.,]*(?![\d.,])(?!\s*(?:%|procent))")
 # The word a number counts stands right after it or after one word more ("323 brugere", "45 nye borgere").
 _COUNTED_WITHIN = 2
 
