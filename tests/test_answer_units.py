@@ -496,6 +496,22 @@ def test_a_how_many_answer_takes_the_ranked_count_below_the_chosen_sentences() -
     assert too_weak.declined
 
 
+def test_after_the_lead_consecutive_sentences_read_in_the_document_s_order() -> None:
+    """The ranker puts "Antallet er lavere …" above the sentence with the number it speaks of; the answer
+    reads them as the note wrote them, after the lead."""
+    text = (
+        "Klippekort\n"
+        "Målet er, at 50 ældre borgere i 2019 får en halv times ekstra hjælp om ugen. "
+        "Fra januar til maj har 21 borgere brugt klippekortet. "
+        "Antallet er lavere end forventet på dette tidspunkt af året. "
+        "Dette skyldes den nye kvalitetsstandard for ordningen."
+    )
+    pool = [c for c in candidates([passage(text, year=2019)]) if quotable(c)]
+    assert [c.text[:6] for c in pool] == ["Målet ", "Fra ja", "Antall", "Dette "]
+    composition = Composition(decline_below=0.1, add_ratio=0.4, max_units=4, require_year=False, require_type=False)
+    answer = compose(analyse("Hvordan går det med klippekortet?"), pool, np.array([0.8, 0.45, 0.6, 0.5]), composition)
+    assert [c.quote[:6] for c in answer.citations] == ["Målet ", "Fra ja", "Antall", "Dette "]
+
 def test_the_best_sentence_brings_its_paragraph_neighbour_after_it_not_another_heading_s() -> None:
     """Past ``max_units``, the next most probable sentence under the best unit's heading joins it, after it
     even when it stands before it in the text (the answer leads with what answers best); a sentence under

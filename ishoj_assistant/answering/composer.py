@@ -128,7 +128,7 @@ def compose(
         return _year_decline(analysis, nearest, related, pool)
     if composition.require_fact and _only_plans(analysis, chosen):
         return _pointed_decline(chosen[0], pool, related, "Dokumenterne siger kun, hvad der var planlagt, forventet eller søgt om")
-    chosen = _with_block_neighbour(chosen, ranked, composition.block_ratio)
+    chosen = _in_reading_order(_with_block_neighbour(chosen, ranked, composition.block_ratio), pool)
     citations = cite(chosen)
     lines = [_line(unit, c.quote, c.n, _label(unit, pool)) for c, unit in zip(citations, chosen)]
     return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
@@ -442,6 +442,26 @@ def _misses_type(
     if passage_terms is not None and key_share > 0:
         about = [c for c in about if passage_terms.rarest(c.passage) >= key_share * passage_terms.rarest_anywhere]
     return not any(typed[id(c)] > 0 for c in about)
+
+
+def _in_reading_order(chosen: list[Candidate], pool: Sequence[Candidate]) -> list[Candidate]:
+    """After the lead, a unit whose sentence right before it in the document is in the answer too follows
+    that sentence.
+
+    The ranker orders by how well each unit answers, and read in that order a
+    status note's "Antallet er lavere end forventet." came before the sentence
+    with the number it speaks of. Consecutive sentences read as the document
+    wrote them. The lead stays first even when its predecessor is chosen: it
+    is what answers best, and the sentences before it mostly introduce it.
+    """
+    out = list(chosen)
+    for unit in sorted(chosen[1:], key=lambda c: (id(c.passage), c.start)):
+        previous = _previous(unit, pool)
+        if previous is None or previous not in out:
+            continue
+        out.remove(unit)
+        out.insert(out.index(previous) + 1, unit)
+    return out
 
 
 def _lists_together(chosen: list[Candidate]) -> list[Candidate]:
