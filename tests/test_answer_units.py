@@ -273,6 +273,24 @@ def test_an_answer_to_how_many_leads_with_the_sentence_holding_the_number(ask) -
     assert answer.text.splitlines()[0].startswith("Holdet havde 40 deltagere")
 
 
+def test_a_sentence_about_the_number_before_it_comes_after_that_number(ask) -> None:  # type: ignore[no-untyped-def]
+    """"Antallet er lavere …" speaks of the number the sentence before it gave; "Antallet af …" names its own."""
+    note = (
+        "Klippekort til hjemmeboende ældre\nMål\n"
+        "I 2019 vil 50-60 ældre borgere få glæde af en halv times ekstra hjælp om ugen.\n"
+        "Status\nFra januar til maj 2019 har 21 borgere brugt klippekortet. "
+        "Antallet er lavere end forventet på dette tidspunkt af året. "
+        "Dette skyldes den nye kvalitetsstandard for klippekortordningen."
+    )
+    quotes = [c.quote for c in ask("Hvordan går det med klippekortet?", [passage(note)]).citations]
+    lower = quotes.index("Antallet er lavere end forventet på dette tidspunkt af året.")
+    assert quotes[lower - 1] == "Fra januar til maj 2019 har 21 borgere brugt klippekortet."
+    started = "Holdet startede i maj med 14 deltagere. Antallet er højere end ventet."
+    units = {c.text.strip(): c for c in candidates([passage(started)])}
+    assert units["Antallet er højere end ventet."].inherited == units["Holdet startede i maj med 14 deltagere."].terms
+    own = {c.text.strip(): c for c in candidates([passage("Holdet startede i maj. Antallet af deltagere er 14.")])}
+    assert not own["Antallet af deltagere er 14."].inherited
+
 def test_an_answer_to_how_many_leads_with_a_count_not_a_share(ask) -> None:  # type: ignore[no-untyped-def]
     """"70 % af borgerne" names the citizens but counts none of them."""
     rehabilitation = (

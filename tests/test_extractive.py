@@ -56,6 +56,11 @@ def test_spoken_fillers_are_no_question_terms() -> None:
     counted = [t.stem for t in QuestionProfile.of("Hvor mange madhold i 2023?").terms]
     assert [t.stem for t in QuestionProfile.of("Hvor mange madhold har vi haft i 2023?").terms] == counted
     assert [t.stem for t in QuestionProfile.of("Hvor mange madhold har vi fået i 2023?").terms] == counted
+    # "Hvordan går det med X?" asks how X is doing; "går" is a term where someone goes somewhere.
+    status = [t.word for t in QuestionProfile.of("Hvordan går det med madholdet i 2023?").terms]
+    also = [t.word for t in QuestionProfile.of("Hvordan står det til med madholdet i 2023?").terms]
+    assert status == also == ["madholdet", "2023"]
+    assert "går" in [t.word for t in QuestionProfile.of("Hvor mange går på madholdet?").terms]
 
 
 def test_how_fast_asks_for_a_time_limit_that_days_and_weeks_give() -> None:

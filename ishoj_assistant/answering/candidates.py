@@ -59,7 +59,12 @@ _QUESTION_OPENERS = frozenset({"hvad", "hvilke", "hvilken", "hvilket", "hvor", "
 # A sentence opening with one of these continues its predecessor's topic: a pronoun, or a connective that says
 # what follows from it ("Derfor …", "Dermed …") or what came instead of it ("I stedet fik hun …").
 _BACK_REFERENCES = frozenset({"dette", "det", "denne", "disse", "årsagen", "heraf", "her", "de", "derfor", "dermed", "herved"})
-_BACK_PHRASE = re.compile(r"^\W*(?:i stedet|til gengæld|på den måde)\b", re.IGNORECASE)
+# "Antallet er lavere end forventet" speaks of the number just given; "Antallet af deltagere" names its own.
+_BACK_PHRASE = re.compile(
+    r"^\W*(?:i stedet|til gengæld|på den måde"
+    r"|(?:antallet|andelen|tallet|beløbet|stigningen|faldet)(?!\s+(?:af|på|for)\b))\b",
+    re.IGNORECASE,
+)
 # "Det foreslås, at ...", "Det forventes ...": a formal subject before a passive verb refers to nothing.
 _FORMAL_SUBJECT = re.compile(r"^\s*det\s+(?!skyldes\b)\w+(?:es|ås)\b", re.IGNORECASE)  # "Det skyldes" does refer back
 
