@@ -58,7 +58,9 @@ _MIN_PLAIN_LIST = 3
 _QUESTION_OPENERS = frozenset({"hvad", "hvilke", "hvilken", "hvilket", "hvor", "hvordan", "hvornår", "hvorfor", "hvem"})
 # A sentence opening with one of these continues its predecessor's topic: a pronoun, or a connective that says
 # what follows from it ("Derfor …", "Dermed …") or what came instead of it ("I stedet fik hun …").
-_BACK_REFERENCES = frozenset({"dette", "det", "denne", "disse", "årsagen", "heraf", "her", "de", "derfor", "dermed", "herved"})
+_BACK_REFERENCES = frozenset(
+    {"dette", "det", "denne", "disse", "årsagen", "heraf", "her", "de", "derfor", "dermed", "herved"}
+)
 # "Antallet er lavere end forventet" speaks of the number just given; "Antallet af deltagere" names its own.
 _BACK_PHRASE = re.compile(
     r"^\W*(?:i stedet|til gengæld|på den måde"

@@ -455,7 +455,7 @@ def _in_reading_order(chosen: list[Candidate], pool: Sequence[Candidate]) -> lis
     is what answers best, and the sentences before it mostly introduce it.
     """
     out = list(chosen)
-    for unit in sorted(chosen[1:], key=lambda c: (id(c.passage), c.start)):
+    for unit in sorted(chosen[1:], key=lambda c: c.start):  # a run of sentences is placed from its start
         previous = _previous(unit, pool)
         if previous is None or previous not in out:
             continue
