@@ -135,6 +135,20 @@ def test_a_sentence_pointing_elsewhere_in_the_document_is_not_quoted() -> None:
     assert quoted["Madklubben har haft 25 faste gæster i år."] is True
 
 
+def test_a_sentence_saying_what_the_document_is_is_not_quoted() -> None:
+    """"Dette notat giver en status …" describes the note, not the initiative; a policy's own aim
+    ("Med denne politik ønsker …") is content."""
+    text = (
+        "Madklubben\nDette notat giver en status på madklubben pr. 1. oktober. Her gennemgås årets erfaringer. "
+        "Med denne politik ønsker vi, at flere spiser sammen. Madklubben har haft 25 faste gæster i år."
+    )
+    quoted = {c.text: quotable(c) for c in candidates([passage(text)])}
+    assert quoted["Dette notat giver en status på madklubben pr. 1. oktober."] is False
+    assert quoted["Her gennemgås årets erfaringer."] is False
+    assert quoted["Med denne politik ønsker vi, at flere spiser sammen."] is True
+    assert quoted["Madklubben har haft 25 faste gæster i år."] is True
+
+
 def test_line_kinds_tell_headings_from_list_items() -> None:
     lines = [
         "Gode indflytninger for demensramte",
