@@ -59,9 +59,17 @@ def test_spoken_fillers_are_no_question_terms() -> None:
     # "Hvordan går det med X?" asks how X is doing; "går" is a term where someone goes somewhere.
     status = [t.word for t in QuestionProfile.of("Hvordan går det med madholdet i 2023?").terms]
     also = [t.word for t in QuestionProfile.of("Hvordan står det til med madholdet i 2023?").terms]
-    assert status == also == ["madholdet", "2023"]
+    gone = [t.word for t in QuestionProfile.of("Hvordan er det gået med madholdet i 2023?").terms]
+    assert status == also == gone == ["madholdet", "2023"]
     assert "går" in [t.word for t in QuestionProfile.of("Hvor mange går på madholdet?").terms]
 
+
+def test_how_it_is_going_asks_for_results_not_for_a_list_of_ways() -> None:
+    """"Hvordan går det med X?" asks how X is doing; "Hvordan arbejder vi med X?" asks for the ways."""
+    for spoken in ("Hvordan går det med madklubben?", "Hvordan er det gået med madklubben i år?"):
+        part = QuestionProfile.of(spoken).parts[0]
+        assert part.wants_result and not part.wants_list, spoken
+    assert QuestionProfile.of("Hvordan arbejder vi med madklubben?").parts[0].wants_list
 
 def test_how_fast_asks_for_a_time_limit_that_days_and_weeks_give() -> None:
     """ "Hvor hurtigt" and "hvor lang tid" are answered by "senest ti dage efter", "inden for tre uger"."""

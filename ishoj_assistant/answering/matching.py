@@ -74,7 +74,7 @@ _PREPOSITIONS = re.compile(
 # and discourse phrases ("kort sagt", "i det hele taget", "hvad er X for noget", "hvordan går det med X").
 _FILLERS = re.compile(
     r"\b(?:egentlig|egentligt|gerne|mon|vel|altså|bare|vist|overhovedet|forresten|i øvrigt|kort sagt"
-    r"|i det hele taget|i grunden|helt konkret|for noget|går det|står det til"
+    r"|i det hele taget|i grunden|helt konkret|for noget|går det|gik det|det gået|står det til"
     # Participles of "have", "få" and "gøre" carry the tense, not the topic ("Hvor mange har vi haft …?"). The
     # past "fik" stays: "hvad mere fik de …?" asks for something new, and its verb is what the answer adds.
     r"|haft|fået|gjort)\b",
