@@ -530,6 +530,23 @@ def test_after_the_lead_consecutive_sentences_read_in_the_document_s_order() -> 
     answer = compose(analyse("Hvordan går det med klippekortet?"), pool, np.array([0.8, 0.45, 0.6, 0.5]), composition)
     assert [c.quote[:6] for c in answer.citations] == ["Målet ", "Fra ja", "Antall", "Dette "]
 
+def test_a_list_item_that_only_names_a_topic_answers_which_not_how() -> None:
+    """"1. Madklubben" names an offer: the answer to "hvilke tilbud …?", not to how one of them is doing."""
+    text = (
+        "Tilbud til ældre\n"
+        "Notatet gennemgår kommunens to tilbud:\n1. Madklubben i Gårdhaven\n2. Besøgsvenner\n"
+        "Madklubben har i år haft 25 faste gæster hver uge."
+    )
+    pool = [c for c in candidates([passage(text, year=2022)]) if quotable(c)]
+    items = [c.text for c in pool if c.is_label_item]
+    assert items == ["1. Madklubben i Gårdhaven", "2. Besøgsvenner"]
+    probabilities = np.array([0.9 if c.is_label_item else 0.5 for c in pool])
+    composition = Composition(decline_below=0.1, add_ratio=0.4, max_units=3, require_year=False, require_type=False)
+    how = compose(analyse("Hvordan går det med madklubben?"), pool, probabilities, composition)
+    assert how.citations and not any(c.quote in items for c in how.citations)
+    which = compose(analyse("Hvilke tilbud har kommunen til ældre?"), pool, probabilities, composition)
+    assert [c.quote for c in which.citations if c.quote in items] == items
+
 def test_the_best_sentence_brings_its_paragraph_neighbour_after_it_not_another_heading_s() -> None:
     """Past ``max_units``, the next most probable sentence under the best unit's heading joins it, after it
     even when it stands before it in the text (the answer leads with what answers best); a sentence under

@@ -54,6 +54,9 @@ _CHOICE_PROMPT = re.compile(r"\bvælg\b[^.:]*\b(?:listen|følgende)\b|\bsæt (?:
 _SHORT_LINE_WORDS = 15
 # Three or more short lines in a row are a list, not headings.
 _MIN_PLAIN_LIST = 3
+# A list item's bullet or number ("• ", "o ", "3. "), and the most words a list item that only names something has.
+_ITEM_MARK = re.compile(r"^(?:[-•o*▪–]\s+)?(?:\d+[.)]\s+)?")
+_LABEL_ITEM_WORDS = 5
 # A sentence opening with one of these asks rather than states.
 _QUESTION_OPENERS = frozenset({"hvad", "hvilke", "hvilken", "hvilket", "hvor", "hvordan", "hvornår", "hvorfor", "hvem"})
 # A sentence opening with one of these continues its predecessor's topic: a pronoun, or a connective that says
@@ -136,6 +139,15 @@ class Candidate:
     @property
     def is_list_item(self) -> bool:
         return self.kind is Kind.ITEM or bool(_INLINE_LIST.search(self.text))
+
+    @property
+    def is_label_item(self) -> bool:
+        """A list item of a few words and no figure: a name or a title ("• Ældrerådet", "1. Hverdagstræning i
+        eget hjem"). It answers "hvilke …?" or "hvem …?"; asked anything else, it only names the topic."""
+        if self.kind is not Kind.ITEM:
+            return False
+        text = _ITEM_MARK.sub("", self.text.strip())
+        return len(text.split()) <= _LABEL_ITEM_WORDS and not re.search(r"\d", text)
 
 
 def line_kinds(lines: Sequence[str], headings: frozenset[int] = frozenset()) -> list[Kind | None]:

@@ -66,6 +66,8 @@ def compose(
     question's topic terms each passage mentions.
     """
     ranked = _ranked_quotable(pool, probabilities)
+    if not analysis.profile.wants_list and not analysis.profile.wants_name:
+        ranked = [(c, p) for c, p in ranked if not _names_only(c, pool)]
     if composition.follow_topic and analysis.topic and matrix is not None:
         ranked = _on_conversation_topic(ranked, pool, matrix)
     if not ranked or ranked[0][1] < composition.decline_below:
@@ -132,6 +134,15 @@ def compose(
     citations = cite(chosen)
     lines = [_line(unit, c.quote, c.n, _label(unit, pool)) for c, unit in zip(citations, chosen)]
     return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
+
+
+def _names_only(unit: Candidate, pool: Sequence[Candidate]) -> bool:
+    """A list item that only names something ("1. Madklubben"), or a lead-in whose list is all such items
+    ("… følgende tilbud:"): a table of contents, which answers "hvilke …?" and "hvem …?" but nothing else."""
+    if unit.kind is Kind.LEAD_IN:
+        items = [c for c in pool if c.list_id == unit.list_id and c.passage is unit.passage and c.kind is Kind.ITEM]
+        return bool(items) and all(c.is_label_item for c in items)
+    return unit.is_label_item
 
 
 def _ranked_quotable(pool: Sequence[Candidate], probabilities: np.ndarray) -> list[tuple[Candidate, float]]:
