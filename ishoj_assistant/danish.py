@@ -27,6 +27,9 @@ _QUESTION_WORDS = {
 STOPWORDS: frozenset[str] = frozenset(STOPWORDS_DANISH) | frozenset(_QUESTION_WORDS)
 # "være" and "blive" in the tenses a question uses: "hvad er/var/bliver/blev ..." asks what something is.
 COPULAS: frozenset[str] = frozenset({"er", "var", "bliver", "blev"})
+# "Hvordan går det med klippekortet?" asks how it is going: its "det" is the idiom's formal subject, not a
+# word pointing back, and its verb is no topic word. Without "hvordan" it is another verb ("gik det ned?").
+STATUS_IDIOM = re.compile(r"\bhvordan (?:(?:går|gik) det|er det gået|står det til|ser det ud)\b", re.IGNORECASE)
 
 _TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*%?|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 

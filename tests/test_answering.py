@@ -160,6 +160,20 @@ def test_an_article_after_a_copula_does_not_point_back(question: str, follow_up:
     assert is_follow_up(question, BOBLBERG_HISTORY) is follow_up
 
 
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [
+        ("Hvordan er det gået med omsorgstandplejen?", False),  # the idiom's "det"; the topic comes after "med"
+        ("Hvordan ser det ud med kontinensklinikken?", False),
+        ("Hvordan går det?", True),  # no topic of its own: the conversation's
+        ("Hvordan gik det så i 2020?", True),  # a year, and "det" is the earlier topic
+    ],
+)
+def test_how_it_is_going_points_back_only_without_a_topic_of_its_own(question: str, follow_up: bool) -> None:
+    """"Hvordan går det med X?" starts a new topic in the middle of a conversation; without "med X" it asks
+    how the last topic is going."""
+    assert is_follow_up(question, BOBLBERG_HISTORY) is follow_up
+
 def test_relative_years_are_whole_phrases(assistant: Assistant) -> None:
     """"i de sidste år" (recent years) in an answer once turned the next follow-up into a question about last year."""
     from ishoj_assistant.query import asked_years

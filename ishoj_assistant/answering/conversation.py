@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from ishoj_assistant.danish import COPULAS, STOPWORDS, content_terms, words
+from ishoj_assistant.danish import COPULAS, STATUS_IDIOM, STOPWORDS, content_terms, words
 
 History = Sequence[Mapping[str, str]]
 
@@ -32,7 +32,7 @@ def is_follow_up(question: str, history: History) -> bool:
     if not any(turn.get("role") == "user" for turn in history):
         return False
     lowered = " ".join(words(question))
-    own_terms = content_terms(question)
+    own_terms = content_terms(STATUS_IDIOM.sub(" ", question))  # "Hvordan går det?" names no topic of its own
     if lowered.startswith(_CONTINUATIONS) or not own_terms:
         return True
     return points_back(question) and len(own_terms) <= _SHORT_CONTENT and not names_new(question, history)
@@ -54,11 +54,17 @@ def names_new(question: str, history: History) -> bool:
 
 
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w-]*")
+_STATUS_WITH_TOPIC = re.compile(rf"(?:{STATUS_IDIOM.pattern})(?=\s+(?:\w+\s+)?(?:med|for)\b)", re.IGNORECASE)
 
 
 def points_back(question: str) -> bool:
-    """Whether the question refers to something named earlier ("det", "den", "dem" ...)."""
-    tokens = words(question)
+    """Whether the question refers to something named earlier ("det", "den", "dem" ...).
+
+    "Hvordan går det med klippekortet?" names its topic after the idiom, whose
+    "det" points nowhere; "Hvordan gik det så i 2020?" names none, and its
+    "det" is the earlier topic.
+    """
+    tokens = words(_STATUS_WITH_TOPIC.sub(" ", question))
     return any(w in _ANAPHORA and not _is_article(tokens, i) for i, w in enumerate(tokens))
 
 

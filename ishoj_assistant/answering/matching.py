@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from ishoj_assistant.danish import STOPWORDS, content_words, stem, words
+from ishoj_assistant.danish import STATUS_IDIOM, STOPWORDS, content_words, stem, words
 
 # Compound parts shorter than this are too ambiguous to match inside words.
 MIN_PART = 4
@@ -71,10 +71,10 @@ _PREPOSITIONS = re.compile(
     re.IGNORECASE,
 )
 # Spoken Danish colours a question without adding to what it asks: modal particles ("egentlig", "mon", "vel")
-# and discourse phrases ("kort sagt", "i det hele taget", "hvad er X for noget", "hvordan går det med X").
+# and discourse phrases ("kort sagt", "i det hele taget", "hvad er X for noget"); so does the status idiom.
 _FILLERS = re.compile(
     r"\b(?:egentlig|egentligt|gerne|mon|vel|altså|bare|vist|overhovedet|forresten|i øvrigt|kort sagt"
-    r"|i det hele taget|i grunden|helt konkret|for noget|går det|gik det|det gået|står det til"
+    r"|i det hele taget|i grunden|helt konkret|for noget"
     # Participles of "have", "få" and "gøre" carry the tense, not the topic ("Hvor mange har vi haft …?"). The
     # past "fik" stays: "hvad mere fik de …?" asks for something new, and its verb is what the answer adds.
     r"|haft|fået|gjort)\b",
@@ -85,7 +85,7 @@ _FILLERS = re.compile(
 def question_terms(text: str) -> list[Term]:
     """The content words of a question as terms, in order, without repeats."""
     seen: dict[str, Term] = {}
-    for word in content_words(_FILLERS.sub(" ", _PREPOSITIONS.sub(" ", text))):
+    for word in content_words(_FILLERS.sub(" ", STATUS_IDIOM.sub(" ", _PREPOSITIONS.sub(" ", text)))):
         seen.setdefault(stem(word), Term(stem(word), word))
     return list(seen.values())
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ishoj_assistant.answering.matching import Term, question_terms
-from ishoj_assistant.danish import COPULAS, content_words, normalise, stem, words
+from ishoj_assistant.danish import COPULAS, STATUS_IDIOM, content_words, normalise, stem, words
 
 _QUESTION_WORDS = ("hvor", "hvad", "hvilk", "hvem")  # "hvor" also opens hvornår, hvorfor, hvordan
 # A new part starts after ", og" / ", samt" / ", men", or after , : ; – before a question word.
@@ -32,8 +32,6 @@ _COPULAS = COPULAS | {"udgør", "udgjorde"}
 # "Hvor hurtigt" and "hvor lang tid" ask for a time limit or span ("senest ti dage efter", "inden for to måneder").
 _DATE_CUES = ("hvornår", "hvilket år", "hvor længe", "hvor hurtigt", "hvor lang tid")
 _LIST_CUES = ("hvilke ", "hvad gør", "hvordan")
-# "Hvordan går det med ...?" asks how it is going, a result, not the ways something is done.
-_STATUS_CUES = ("hvordan går det", "hvordan gik det", "hvordan er det gået", "hvordan står det til", "hvordan ser det ud")
 # "Hvad er målene / de store overskrifter / principperne / de overordnede mål i ...?": a plural asked for by
 # "hvad" is a list. A noun without a plural ending ("mål", "tiltag") shows its number by the inflected
 # adjective after "de".
@@ -43,7 +41,7 @@ _ASKS_PLURAL = re.compile(
 )
 _REASON_CUES = ("hvorfor", "årsag", "skyldes")
 # "Hvad kom der ud af ...", "hvad blev resultatet": what was achieved is usually counted.
-_RESULT_CUES = ("kom der ud af", "resultat", "effekt", "opnå", "nået", "hvordan gik", *_STATUS_CUES)
+_RESULT_CUES = ("kom der ud af", "resultat", "effekt", "opnå", "nået", "hvordan gik")
 # "Hvem står for caféen?", "Hvilket firma har leveret nødkaldene?": the answer names someone. Only a part that
 # opens with "hvem" asks it, and not as a subordinate clause ("..., hvem der ryger": which groups of people);
 # "hvilk*" asks it of an organisation word ("konsulentfirma", "samarbejdspartnere").
@@ -162,9 +160,10 @@ class QuestionPart:
             wants_amount=_asks_amount(words(text)),
             wants_measure=has(_MEASURE_CUES),
             wants_date=has(_DATE_CUES),
-            wants_list=(has(_LIST_CUES) and not has(_STATUS_CUES)) or bool(_ASKS_PLURAL.search(cues)),
+            # "Hvordan går det med ...?" asks how it is going, a result, not the ways something is done.
+            wants_list=(has(_LIST_CUES) and not STATUS_IDIOM.search(cues)) or bool(_ASKS_PLURAL.search(cues)),
             wants_reason=has(_REASON_CUES),
-            wants_result=has(_RESULT_CUES),
+            wants_result=has(_RESULT_CUES) or bool(STATUS_IDIOM.search(cues)),
             wants_ticked=any(w.startswith(_TICKED_PREFIXES) for w in words(text)),
             wants_name=_asks_name(text, words(text)),
         )
