@@ -171,8 +171,10 @@ def test_an_article_after_a_copula_does_not_point_back(question: str, follow_up:
 )
 def test_how_it_is_going_points_back_only_without_a_topic_of_its_own(question: str, follow_up: bool) -> None:
     """"Hvordan går det med X?" starts a new topic in the middle of a conversation; without "med X" it asks
-    how the last topic is going."""
+    how the last topic is going. The idiom's verb is searched for no more than its "det"."""
     assert is_follow_up(question, BOBLBERG_HISTORY) is follow_up
+    history = [{"role": "user", "content": "Hvordan går det med seniorsvømningen?"}, {"role": "assistant", "content": "Godt."}]
+    assert standalone_query("Hvad kostede det?", history).split()[0] == "seniorsvømningen"
 
 def test_relative_years_are_whole_phrases(assistant: Assistant) -> None:
     """"i de sidste år" (recent years) in an answer once turned the next follow-up into a question about last year."""

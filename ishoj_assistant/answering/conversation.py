@@ -117,4 +117,4 @@ def resolved_question(question: str, history: History) -> str | None:
 
 def _content_words(text: str) -> list[str]:
     """Unstemmed content words, so the query stays readable and embeds naturally."""
-    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return [w for w in words(STATUS_IDIOM.sub(" ", text)) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
