@@ -263,14 +263,28 @@ def test_a_sentence_is_quoted_once_though_another_chunk_glues_a_heading_to_it(as
     assert answer.text.count("40 borgere") == 1
 
 
-def test_an_answer_to_how_many_leads_with_the_sentence_holding_the_number(ask) -> None:  # type: ignore[no-untyped-def]
-    team = (
-        "Træningsholdet på Egevang\n"
-        "Træningsholdet på Egevang er for borgere, der vil styrke balancen og deltage i træning sammen med andre borgere. "
-        "Holdet havde 40 deltagere i foråret."
-    )
-    answer = ask("Hvor mange borgere var med på træningsholdet på Egevang?", [passage(team)])
-    assert answer.text.splitlines()[0].startswith("Holdet havde 40 deltagere")
+@pytest.mark.parametrize(
+    ("question", "text", "lead"),
+    [
+        (
+            "Hvor mange borgere var med på træningsholdet på Egevang?",
+            "Træningsholdet på Egevang\n"
+            "Træningsholdet på Egevang er for borgere, der vil styrke balancen og deltage i træning sammen med andre "
+            "borgere. Holdet havde 40 deltagere i foråret.",
+            "Holdet havde 40 deltagere",
+        ),
+        (  # "70 % af borgerne" names the citizens but counts none of them
+            "Hvor mange borgere fik hverdagsrehabilitering i 2021?",
+            "Hverdagsrehabilitering 2021\n"
+            "I 2021 blev 70 % af borgerne i hverdagsrehabilitering helt selvhjulpne. "
+            "Med 64 borgere ved årets udgang er projektet bag sin plan.",
+            "Med 64 borgere",
+        ),
+    ],
+)
+def test_an_answer_to_how_many_leads_with_the_sentence_holding_the_count(ask, question: str, text: str, lead: str) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(question, [passage(text)])
+    assert answer.text.splitlines()[0].startswith(lead)
 
 
 def test_a_sentence_about_the_number_before_it_comes_after_that_number(ask) -> None:  # type: ignore[no-untyped-def]
@@ -291,15 +305,6 @@ def test_a_sentence_about_the_number_before_it_comes_after_that_number(ask) -> N
     own = {c.text.strip(): c for c in candidates([passage("Holdet startede i maj. Antallet af deltagere er 14.")])}
     assert not own["Antallet af deltagere er 14."].inherited
 
-def test_an_answer_to_how_many_leads_with_a_count_not_a_share(ask) -> None:  # type: ignore[no-untyped-def]
-    """"70 % af borgerne" names the citizens but counts none of them."""
-    rehabilitation = (
-        "Hverdagsrehabilitering 2021\n"
-        "I 2021 blev 70 % af borgerne i hverdagsrehabilitering helt selvhjulpne. "
-        "Med 64 borgere ved årets udgang er projektet bag sin plan."
-    )
-    answer = ask("Hvor mange borgere fik hverdagsrehabilitering i 2021?", [passage(rehabilitation)])
-    assert "64 borgere" in answer.text.splitlines()[0]
 
 def test_a_formal_subject_is_no_reference_back(ask) -> None:  # type: ignore[no-untyped-def]
     """"Det foreslås, at ..." refers to nothing: the sentence before it is not pulled in front of it."""
@@ -530,6 +535,7 @@ def test_after_the_lead_consecutive_sentences_read_in_the_document_s_order() -> 
     answer = compose(analyse("Hvordan går det med klippekortet?"), pool, np.array([0.8, 0.45, 0.6, 0.5]), composition)
     assert [c.quote[:6] for c in answer.citations] == ["Målet ", "Fra ja", "Antall", "Dette "]
 
+
 def test_a_list_item_that_only_names_a_topic_answers_which_not_how() -> None:
     """"1. Madklubben" names an offer: the answer to "hvilke tilbud …?", not to how one of them is doing."""
     text = (
@@ -546,6 +552,7 @@ def test_a_list_item_that_only_names_a_topic_answers_which_not_how() -> None:
     assert how.citations and not any(c.quote in items for c in how.citations)
     which = compose(analyse("Hvilke tilbud har kommunen til ældre?"), pool, probabilities, composition)
     assert [c.quote for c in which.citations if c.quote in items] == items
+
 
 def test_the_best_sentence_brings_its_paragraph_neighbour_after_it_not_another_heading_s() -> None:
     """Past ``max_units``, the next most probable sentence under the best unit's heading joins it, after it

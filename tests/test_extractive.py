@@ -135,22 +135,17 @@ def test_a_line_the_layout_broke_mid_sentence_is_not_quoted() -> None:
     assert quoted["Kommunen har ansat to nye terapeuter i år."] is True
 
 
-def test_a_sentence_pointing_elsewhere_in_the_document_is_not_quoted() -> None:
-    """"Nedenfor beskrives …" tells the reader where to look; quoted in an answer or a draft it says nothing."""
-    text = "Madklubben\nNedenfor beskrives erfaringerne med madklubben i år.\nMadklubben har haft 25 faste gæster i år."
-    quoted = {c.text: quotable(c) for c in candidates([passage(text)])}
-    assert quoted["Nedenfor beskrives erfaringerne med madklubben i år."] is False
-    assert quoted["Madklubben har haft 25 faste gæster i år."] is True
-
-
-def test_a_sentence_saying_what_the_document_is_is_not_quoted() -> None:
-    """"Dette notat giver en status …" describes the note, not the initiative; a policy's own aim
-    ("Med denne politik ønsker …") is content."""
+def test_a_sentence_pointing_elsewhere_or_saying_what_the_document_is_is_not_quoted() -> None:
+    """"Nedenfor beskrives …" tells the reader where to look, "Dette notat giver en status …" describes the
+    note, not the initiative: quoted in an answer or a draft they say nothing. A policy's own aim ("Med
+    denne politik ønsker …") is content."""
     text = (
-        "Madklubben\nDette notat giver en status på madklubben pr. 1. oktober. Her gennemgås årets erfaringer. "
+        "Madklubben\nNedenfor beskrives erfaringerne med madklubben i år.\n"
+        "Dette notat giver en status på madklubben pr. 1. oktober. Her gennemgås årets erfaringer. "
         "Med denne politik ønsker vi, at flere spiser sammen. Madklubben har haft 25 faste gæster i år."
     )
     quoted = {c.text: quotable(c) for c in candidates([passage(text)])}
+    assert quoted["Nedenfor beskrives erfaringerne med madklubben i år."] is False
     assert quoted["Dette notat giver en status på madklubben pr. 1. oktober."] is False
     assert quoted["Her gennemgås årets erfaringer."] is False
     assert quoted["Med denne politik ønsker vi, at flere spiser sammen."] is True
