@@ -136,11 +136,16 @@ def compose(
     return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
 
 
+def _list_members(unit: Candidate, units: Sequence[Candidate]) -> list[Candidate]:
+    """The units of ``units`` in the same list of the same passage as ``unit`` (itself included)."""
+    return [c for c in units if c.list_id == unit.list_id and c.passage is unit.passage]
+
+
 def _names_only(unit: Candidate, pool: Sequence[Candidate]) -> bool:
     """A list item that only names something ("1. Madklubben"), or a lead-in whose list is all such items
     ("… følgende tilbud:"): a table of contents, which answers "hvilke …?" and "hvem …?" but nothing else."""
     if unit.kind is Kind.LEAD_IN:
-        items = [c for c in pool if c.list_id == unit.list_id and c.passage is unit.passage and c.kind is Kind.ITEM]
+        items = [c for c in _list_members(unit, pool) if c.kind is Kind.ITEM]
         return bool(items) and all(c.is_label_item for c in items)
     return unit.is_label_item
 
@@ -230,7 +235,7 @@ def _with_list(unit: Candidate, pool: Sequence[Candidate], analysis: QueryAnalys
     """
     if unit.list_id is None or (unit.kind is not Kind.LEAD_IN and not analysis.profile.wants_list):
         return [unit]
-    members = [c for c in pool if c.list_id == unit.list_id and c.passage is unit.passage]
+    members = _list_members(unit, pool)
     lead = [c for c in members if c.kind is Kind.LEAD_IN and quotable(c)]
     items = [c for c in members if c.kind is Kind.ITEM]
     if not items and unit.kind is Kind.LEAD_IN:
@@ -485,7 +490,7 @@ def _lists_together(chosen: list[Candidate]) -> list[Candidate]:
         if unit.list_id is None:
             out.append(unit)
             continue
-        members = [c for c in chosen if c.list_id == unit.list_id and c.passage is unit.passage]
+        members = _list_members(unit, chosen)
         out.extend(sorted(members, key=lambda c: c.start))
     return out
 
