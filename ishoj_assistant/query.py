@@ -56,6 +56,9 @@ class QueryAnalysis:
     typed: str
     profile: QuestionProfile
     years: frozenset[int] = frozenset()
+    # The years only the assistant's earlier answer named ("… siden marts 2014"): they steer search, but
+    # the user never asked for them, so an answer about another year is no reason to decline.
+    years_from_answer: bool = False
     doc_types: frozenset[str] = frozenset()
     comparison: bool = False
     said: str = ""  # what the assistant already answered in this conversation: not news to the user
@@ -106,11 +109,13 @@ def analyse(
     earlier = asked_years(f"{topic}\n{said}" if topic else text, newest_year)
     shifted = {y + shift for phrase, shift in _YEAR_SHIFTS.items() if phrase in lowered for y in earlier}
     years = asked_years(typed, newest_year) or frozenset(shifted) or earlier
+    users_years = asked_years(typed, newest_year) or shifted or asked_years(topic or text, newest_year)
     return QueryAnalysis(
         text=text,
         typed=typed,
         profile=QuestionProfile.of(text, typed if text != typed else None),
         years=years,
+        years_from_answer=bool(years) and not users_years,
         doc_types=asked_doc_types(typed) or asked_doc_types(text),
         comparison=len(years) > 1 or any(cue in lowered for cue in _COMPARISON_CUES),
         said=said,

@@ -101,6 +101,23 @@ def test_a_year_outside_the_documents_points_to_the_amount_the_conversation_alre
     assert moved.citations and "120.000" in moved.citations[0].quote
 
 
+def test_a_year_only_the_previous_answer_named_is_no_reason_to_decline(ask) -> None:  # type: ignore[no-untyped-def]
+    # The first answer says when the club started; the user asks what it cost, not what it cost that year.
+    notes = [passage(
+        "Gåklubben\nGåklubben har været i gang siden marts 2014, og 60 borgere går med hver uge.\n"
+        "Det foreslås, at gåklubben gøres permanent med et budget på kr. 95.000 årligt fra 2016.",
+        "gaaklub-2015", year=2015,
+    )]
+    history = [
+        {"role": "user", "content": "Hvor mange går med i gåklubben?"},
+        {"role": "assistant", "content": "Gåklubben har været i gang siden marts 2014, og 60 borgere går med hver uge. [1]"},
+    ]
+    answer = ask("Hvad kostede det?", notes, history)
+    assert not answer.declined and "95.000" in answer.text
+    asked = ask("Hvad kostede det i 2014?", notes, history)  # a year the user names still has to be answered
+    assert asked.declined and "2014" in asked.text
+
+
 def test_the_asked_year_must_be_in_what_is_said_about_the_named_initiative(ask) -> None:  # type: ignore[no-untyped-def]
     # The whole budget's sentence speaks of the asked year, the initiative's own sentence of another:
     # the initiative's amount for the asked year is not in the notes.

@@ -421,7 +421,7 @@ def _misses_year(analysis: QueryAnalysis, chosen: Sequence[Candidate]) -> bool:
     does not give the initiative's budget for it when the initiative's own
     sentence speaks of another year.
     """
-    if not analysis.years or analysis.comparison:
+    if not analysis.years or analysis.comparison or analysis.years_from_answer:
         return False
     about = [c for c in chosen if names_anchor(analysis.text, c)] or chosen
     return not any(analysis.years & effective_years(c) for c in about)
