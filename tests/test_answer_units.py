@@ -118,6 +118,16 @@ def test_a_year_only_the_previous_answer_named_is_no_reason_to_decline(ask) -> N
     assert asked.declined and "2014" in asked.text
 
 
+def test_a_date_stated_about_the_named_initiative_answers_though_another_passage_shares_more_words(ask) -> None:  # type: ignore[no-untyped-def]
+    # The other note shares the question's verb and more of its words; the date is in the initiative's own sentence.
+    notes = [
+        passage("Fortællinger\nFrivillige startede kagebagning, og ældre fra seniorgåklubben kommer forbi.", "historier"),
+        passage("Status\nSeniorgåklubben har været i gang siden marts 2014.", "status", 1),
+    ]
+    answer = ask("Hvornår startede seniorgåklubben for ældre?", notes)
+    assert not answer.declined and "marts 2014" in answer.text
+
+
 def test_the_asked_year_must_be_in_what_is_said_about_the_named_initiative(ask) -> None:  # type: ignore[no-untyped-def]
     # The whole budget's sentence speaks of the asked year, the initiative's own sentence of another:
     # the initiative's amount for the asked year is not in the notes.

@@ -31,7 +31,7 @@ from ishoj_assistant.answering.checker import DECLINE_TEXT
 from ishoj_assistant.answering.features import FEATURES, effective_years, quotable
 from ishoj_assistant.answering.question import PROSPECTIVE, asks_what_happened, counted_noun
 from ishoj_assistant.answering.ranker import Composition
-from ishoj_assistant.answering.scoring import PassageTerms, cite, names_anchor
+from ishoj_assistant.answering.scoring import PassageTerms, cite, names_anchor, states_anchor
 from ishoj_assistant.danish import content_terms, numbers, stem, words
 from ishoj_assistant.models import Answer, Passage
 from ishoj_assistant.query import QueryAnalysis
@@ -449,7 +449,10 @@ def _misses_type(
     that names a question term at least ``key_share`` as rare as the rarest
     one any retrieved passage names. The question's common words
     ("kommune", "ny") together can cover more of it than the one word that
-    says what it is about.
+    says what it is about. A unit that itself names the question's anchor
+    (its named initiative) is about the asked thing even when another
+    passage holds more of the question's words, a verb such as "startede"
+    among them.
     """
     if not any(part.typed for part in analysis.profile.parts):
         return False
@@ -457,6 +460,7 @@ def _misses_type(
     about = _on_topic(chosen, pool, matrix)
     if passage_terms is not None and key_share > 0:
         about = [c for c in about if passage_terms.rarest(c.passage) >= key_share * passage_terms.rarest_anywhere]
+    about += [c for c in chosen if states_anchor(analysis.text, c)]
     return not any(typed[id(c)] > 0 for c in about)
 
 

@@ -368,6 +368,12 @@ def missing_anchor(question: str, passages: Sequence[Passage], vocabulary: Vocab
     return None if found else topic.word
 
 
+def states_anchor(question: str, candidate: Candidate) -> bool:
+    """The question has an anchor term and the unit itself (or its heading) names it: the unit is about the
+    asked thing, whatever rarer word of the question ("startede", "tjent") another passage happens to hold."""
+    return _anchor(question) is not None and names_anchor(question, candidate)
+
+
 def names_anchor(question: str, candidate: Candidate) -> bool:
     """The unit itself (or its heading) names the question's anchor term, or the question has none.
 
