@@ -274,6 +274,22 @@ def test_a_follow_up_does_not_quote_again_what_the_previous_answer_said(ask) -> 
     assert "54 unge" in again.text
 
 
+def test_a_follow_up_gets_the_kind_of_content_it_asks_for_though_the_previous_answer_said_it(ask) -> None:  # type: ignore[no-untyped-def]
+    # The previous answer gave the date in passing; another sentence with a year in it is no answer to "hvornår".
+    club = (
+        "Gåklubben\n"
+        "Gåklubben har været i gang siden marts 2014, og 60 borgere går med hver uge. "
+        "Klubben mødes ved biblioteket hver tirsdag formiddag. "
+        "Kommunen gav kr. 20.000 til nye gåstave i 2016."
+    )
+    history = [
+        {"role": "user", "content": "Hvor mange går med i gåklubben?"},
+        {"role": "assistant", "content": "Gåklubben har været i gang siden marts 2014, og 60 borgere går med hver uge. [1]"},
+    ]
+    answer = ask("Hvornår startede den?", [passage(club, "gaaklub", year=2016)], history)
+    assert not answer.declined and answer.citations[0].quote.startswith("Gåklubben har været i gang siden marts 2014")
+
+
 def test_a_follow_up_that_names_its_own_subject_is_answered_about_it(ask) -> None:  # type: ignore[no-untyped-def]
     """"Og X – ...?" moves the conversation to X; it keeps the earlier turn only as context."""
     passages = [passage(MENTORS, "ungeindsats", year=2022), passage(CAFE, "paaroerende", year=2022)]

@@ -398,11 +398,17 @@ def _said_before(
     """The units (by identity) the previous answer already said: a follow-up asks something new.
 
     Not a unit that holds what the follow-up itself asks for ("Og hvad er status?" after an answer that
-    quoted the status line gets it again), and only when something else is left to quote.
+    quoted the status line gets it again), nor the best-ranked unit holding the kind of content it asks
+    for ("Hvornår startede den?" after an answer that said "… i gang siden marts 2014" in passing: another
+    sentence with a date in it is no answer), and only when something else is left to quote.
     """
     share = _column("repeats_conversation", pool, matrix)
     asked = _column("typed_coverage", pool, matrix)
-    said = {id(c) for c, _ in ranked if share[id(c)] >= max_said and asked[id(c)] < ASKED_AGAIN}
+    typed = _column("typed_match", pool, matrix)
+    best_typed = next((c for c, _ in ranked if typed[id(c)] > 0), None)
+    said = {
+        id(c) for c, _ in ranked if share[id(c)] >= max_said and asked[id(c)] < ASKED_AGAIN and c is not best_typed
+    }
     return said if len(said) < len(ranked) else set()
 
 
