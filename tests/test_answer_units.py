@@ -248,6 +248,25 @@ def test_each_part_of_a_question_gets_its_own_unit(ask) -> None:  # type: ignore
     assert "54 unge" in answer.text and "1,9 mio" in answer.text
 
 
+def test_a_list_question_gets_the_list_under_the_heading_that_names_what_it_asks_for(ask) -> None:  # type: ignore[no-untyped-def]
+    # The background list's sentences share more words with the question than the short items do.
+    background = passage(
+        "Baggrund for den nye ældreplan\n"
+        "• Ældreplanen skal samle kommunens indsatser for ældre i én fælles retning.\n"
+        "• Flere ældre og færre medarbejdere betyder, at ældreplanen må finde nye løsninger.\n"
+        "• Ældreplanen afløser den tidligere ældrepolitik fra 2018.",
+        "aeldreplan", year=2023,
+    )
+    areas = passage(
+        "Indsatsområder på tværs af planen\n• Bevægelse i hverdagen\n• Mad og måltider\n• Fællesskaber og frivillighed",
+        "aeldreplan", 1, year=2023,
+    )
+    answer = ask("Hvilke indsatsområder går på tværs af den nye ældreplan?", [background, areas])
+    lines = answer.text.splitlines()
+    assert "Bevægelse i hverdagen" in lines[0]
+    assert all(item in answer.text for item in ("Mad og måltider", "Fællesskaber og frivillighed"))
+
+
 def test_a_follow_up_carries_the_previous_turn_s_topic(ask) -> None:  # type: ignore[no-untyped-def]
     passages = [passage(CAFE, "paaroerende", year=2022), passage(MENTORS, "ungeindsats", year=2022)]
     answer = ask("Hvad kostede det?", passages, MENTOR_CONVERSATION)

@@ -79,6 +79,8 @@ def compose(
     if (composition.require_anchor and anchor_missing) or unmentioned >= composition.max_unmentioned:
         return _decline(related)
     best, best_p = ranked[0]
+    if analysis.profile.wants_list and matrix is not None:
+        best = _best_headed_list(best, ranked, pool, matrix)
 
     def unseen(unit: Candidate, have: list[Candidate]) -> list[Candidate]:
         """The unit with the rest of its list, less what ``have`` holds already."""
@@ -134,6 +136,23 @@ def compose(
     citations = cite(chosen)
     lines = [_line(unit, c.quote, c.n, _label(unit, pool)) for c, unit in zip(citations, chosen)]
     return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
+
+
+def _best_headed_list(best: Candidate, ranked: list[tuple[Candidate, float]], pool: Sequence[Candidate], matrix: np.ndarray) -> Candidate:
+    """For a list question, the best item of the list whose heading names most of the question, when that
+    heading names more of it than the best unit's heading does; else the best unit.
+
+    A list answers "hvilke …?" as a whole, and what it lists is said by its
+    heading ("Spor på tværs af temaerne", "Målsætninger"), not by its items:
+    items of a few words share little with the question, and a longer
+    sentence of another list under a vaguer heading outranks every one of them.
+    """
+    heading = _column("heading_coverage", pool, matrix)
+    items = [(c, p) for c, p in ranked if c.kind is Kind.ITEM]
+    if not items:
+        return best
+    top, _ = max(items, key=lambda item: (heading[id(item[0])], item[1]))
+    return top if heading[id(top)] > heading[id(best)] else best
 
 
 def _list_members(unit: Candidate, units: Sequence[Candidate]) -> list[Candidate]:
