@@ -286,3 +286,21 @@ def test_a_glued_heading_is_split_off_where_the_sentence_opens_with_its_topic_wo
     assert any(c.kind is Kind.HEADING and c.text == "Indledning til boligstrategi Boligområdets udfordringer" for c in units)
     # A name after a plain sentence start is not a heading's topic word repeated.
     assert units[-1].text == "Projektet har titlen Trygge Boliger og søger i alt kr. 400.000."
+
+
+def test_a_passage_opening_with_its_theme_s_repeated_heading_keeps_the_theme_as_its_heading() -> None:
+    """Ingest writes "Målsætninger", repeated under every theme, as a field of the theme's section path; the
+    items under it are the goals of that theme, and a later theme's "Målsætninger" is that theme's."""
+    text = (
+        "Målsætninger\n"
+        "• Borgerne oplever sammenhængende forløb.\n"
+        "• Flere borgere er fysisk aktive.\n"
+        "Boligstrategi Trygge boliger Temaer\n"
+        "• Borgerne skal kunne blive boende længst muligt."
+    )
+    units = candidates([passage(text, section="Sundhedsstrategi Investering i forebyggelse › Målsætninger")])
+    goal = next(c for c in units if c.text.startswith("• Flere borgere"))
+    assert goal.heading_text == "Sundhedsstrategi Investering i forebyggelse › Målsætninger"
+    assert {"investering", "forebyg"} <= set(goal.heading.stems)
+    theme = next(c for c in units if c.text.startswith("• Borgerne skal"))
+    assert theme.heading_text == "Boligstrategi Trygge boliger Temaer"

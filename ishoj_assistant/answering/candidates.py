@@ -25,7 +25,7 @@ from enum import Enum
 
 from ishoj_assistant.answering.matching import EMPTY, TermSet
 from ishoj_assistant.danish import stem, words
-from ishoj_assistant.models import Passage
+from ishoj_assistant.models import SECTION_SEPARATOR, Passage
 from ishoj_assistant.sentences import sentence_spans
 
 # Bullets, numbered items, "X" in front of a ticked option of a form and a form's check box ("☐ Andet").
@@ -421,6 +421,10 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
     spans = list(_spans_with_labels(text))
     labels = Counter(text[start:end].strip() for start, end, label in spans if label)
     subject, subject_text = heading, heading_text
+    # Ingest writes a heading its document repeats under each theme as a field of the theme's section
+    # ("Investering i forebyggelse › Målsætninger"); a passage opening with that heading continues the theme.
+    section = passage.chunk.section
+    field = section.rpartition(SECTION_SEPARATOR)[2] if SECTION_SEPARATOR in section else None
     list_id: int | None = None
     rows = []
     previous_line = -1
@@ -435,6 +439,8 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
             heading, heading_text = subject | terms, f"{subject_text} {line_text}"
             heading_open, list_id = False, None
             run_in = heading_text  # the field's sentence is about its initiative's field: "Klippekortsordning Mål"
+        elif kind is Kind.HEADING and line_text == field and not rows:
+            heading_open = True  # its section path, the heading of what follows, names it under its theme
         elif kind is Kind.HEADING or kind is Kind.LEAD_IN:
             heading = (heading | terms) if heading_open else title | terms
             heading_text = f"{heading_text} {line_text}" if heading_open else line_text
