@@ -265,6 +265,7 @@ def test_a_list_question_gets_the_list_under_the_heading_that_names_what_it_asks
     lines = answer.text.splitlines()
     assert "Bevægelse i hverdagen" in lines[0]
     assert all(item in answer.text for item in ("Mad og måltider", "Fællesskaber og frivillighed"))
+    assert "Ældreplanen" not in answer.text  # the other list is not what was asked for
 
 
 def test_a_follow_up_carries_the_previous_turn_s_topic(ask) -> None:  # type: ignore[no-untyped-def]

@@ -81,6 +81,7 @@ def compose(
     best, best_p = ranked[0]
     if analysis.profile.wants_list and matrix is not None:
         best = _best_headed_list(best, ranked, pool, matrix)
+    headed = best is not ranked[0][0]  # a list chosen by its heading: other lists are not what was asked
 
     def unseen(unit: Candidate, have: list[Candidate]) -> list[Candidate]:
         """The unit with the rest of its list, less what ``have`` holds already."""
@@ -105,6 +106,8 @@ def compose(
         if p < composition.add_ratio * best_p:
             break
         if _sibling(candidate, best):
+            continue
+        if headed and candidate.is_list_item and candidate not in chosen:
             continue
         if candidate not in chosen:
             chosen.extend(unseen(candidate, chosen))
