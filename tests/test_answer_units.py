@@ -268,6 +268,24 @@ def test_a_list_question_gets_the_list_under_the_heading_that_names_what_it_asks
     assert "Ældreplanen" not in answer.text  # the other list is not what was asked for
 
 
+def test_a_list_question_gets_no_second_list_under_a_heading_that_names_less_of_it(ask) -> None:  # type: ignore[no-untyped-def]
+    goals = passage(
+        "Målsætninger for kostplanen\n"
+        "• Alle beboere får tilbudt et varmt måltid hver dag.\n"
+        "• Flere beboere spiser sammen i fællesstuen.",
+        "kostplan", year=2022,
+    )
+    experience = passage(
+        "Erfaringer\n"
+        "• Kostplanen har givet beboerne flere fælles måltider og bedre appetit.\n"
+        "• Køkkenet har tilpasset kostplanen efter beboernes ønsker.",
+        "kostplan", 1, year=2022,
+    )
+    answer = ask("Hvilke målsætninger har kostplanen?", [goals, experience])
+    assert "varmt måltid" in answer.text and "fællesstuen" in answer.text
+    assert "Køkkenet" not in answer.text and "bedre appetit" not in answer.text
+
+
 def test_a_follow_up_carries_the_previous_turn_s_topic(ask) -> None:  # type: ignore[no-untyped-def]
     passages = [passage(CAFE, "paaroerende", year=2022), passage(MENTORS, "ungeindsats", year=2022)]
     answer = ask("Hvad kostede det?", passages, MENTOR_CONVERSATION)

@@ -79,9 +79,15 @@ def compose(
     if (composition.require_anchor and anchor_missing) or unmentioned >= composition.max_unmentioned:
         return _decline(related)
     best, best_p = ranked[0]
-    if analysis.profile.wants_list and matrix is not None:
-        best = _best_headed_list(best, ranked, pool, matrix)
-    headed = best is not ranked[0][0]  # a list chosen by its heading: other lists are not what was asked
+    # How much of a list question each unit's heading names; empty for any other question.
+    headings = _column("heading_coverage", pool, matrix) if analysis.profile.wants_list and matrix is not None else {}
+    if headings:
+        best = _best_headed_list(best, ranked, headings)
+
+    def another_list(unit: Candidate) -> bool:
+        """For a list question, an item of a list whose heading names less of the question than the lead's:
+        not the list asked for, however probable its items."""
+        return bool(headings) and unit.is_list_item and headings[id(unit)] < headings[id(best)]
 
     def unseen(unit: Candidate, have: list[Candidate]) -> list[Candidate]:
         """The unit with the rest of its list, less what ``have`` holds already."""
@@ -107,7 +113,7 @@ def compose(
             break
         if _sibling(candidate, best):
             continue
-        if headed and candidate.is_list_item and candidate not in chosen:
+        if another_list(candidate):
             continue
         if candidate not in chosen:
             chosen.extend(unseen(candidate, chosen))
@@ -141,7 +147,7 @@ def compose(
     return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
 
 
-def _best_headed_list(best: Candidate, ranked: list[tuple[Candidate, float]], pool: Sequence[Candidate], matrix: np.ndarray) -> Candidate:
+def _best_headed_list(best: Candidate, ranked: list[tuple[Candidate, float]], headings: dict[int, float]) -> Candidate:
     """For a list question, the best item of the list whose heading names most of the question, when that
     heading names more of it than the best unit's heading does; else the best unit.
 
@@ -150,12 +156,11 @@ def _best_headed_list(best: Candidate, ranked: list[tuple[Candidate, float]], po
     items of a few words share little with the question, and a longer
     sentence of another list under a vaguer heading outranks every one of them.
     """
-    heading = _column("heading_coverage", pool, matrix)
     items = [(c, p) for c, p in ranked if c.kind is Kind.ITEM]
     if not items:
         return best
-    top, _ = max(items, key=lambda item: (heading[id(item[0])], item[1]))
-    return top if heading[id(top)] > heading[id(best)] else best
+    top, _ = max(items, key=lambda item: (headings[id(item[0])], item[1]))
+    return top if headings[id(top)] > headings[id(best)] else best
 
 
 def _list_members(unit: Candidate, units: Sequence[Candidate]) -> list[Candidate]:
