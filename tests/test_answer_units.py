@@ -286,6 +286,22 @@ def test_a_list_question_gets_no_second_list_under_a_heading_that_names_less_of_
     assert "Køkkenet" not in answer.text and "bedre appetit" not in answer.text
 
 
+def test_a_table_of_contents_is_no_answer_to_a_list_question(ask) -> None:  # type: ignore[no-untyped-def]
+    contents = passage(
+        "Indledning\n"
+        "I dette notat gennemgås de væsentligste erfaringer og resultater fra de tre indsatser:\n"
+        "1. Resultater for træning i hjemmet\n2. Resultater for madklubben\n3. Resultater for besøgsvennerne",
+        "status-2016", year=2016,
+    )
+    club = passage(
+        "Madklubben\nMadklubben har samlet 40 ældre hver uge, og flere deltagere har taget på i vægt.",
+        "status-2016", 3, year=2016,
+    )
+    answer = ask("Hvilke resultater har madklubben haft?", [contents, club])
+    assert not answer.declined and "40 ældre" in answer.text
+    assert "Resultater for" not in answer.text
+
+
 def test_a_follow_up_carries_the_previous_turn_s_topic(ask) -> None:  # type: ignore[no-untyped-def]
     passages = [passage(CAFE, "paaroerende", year=2022), passage(MENTORS, "ungeindsats", year=2022)]
     answer = ask("Hvad kostede det?", passages, MENTOR_CONVERSATION)

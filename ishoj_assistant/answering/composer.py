@@ -28,7 +28,7 @@ import numpy as np
 
 from ishoj_assistant.answering.candidates import Candidate, Kind, text_key
 from ishoj_assistant.answering.checker import DECLINE_TEXT
-from ishoj_assistant.answering.features import FEATURES, effective_years, quotable
+from ishoj_assistant.answering.features import FEATURES, effective_years, points_elsewhere, quotable
 from ishoj_assistant.answering.question import PROSPECTIVE, asks_what_happened, counted_noun
 from ishoj_assistant.answering.ranker import Composition
 from ishoj_assistant.answering.scoring import PassageTerms, cite, names_anchor, states_anchor
@@ -65,7 +65,7 @@ def compose(
     its terms no passage mentions. ``passage_terms`` tells which of the
     question's topic terms each passage mentions.
     """
-    ranked = _ranked_quotable(pool, probabilities)
+    ranked = [(c, p) for c, p in _ranked_quotable(pool, probabilities) if not _contents_entry(c, pool)]
     if not analysis.profile.wants_list and not analysis.profile.wants_name:
         ranked = [(c, p) for c, p in ranked if not _names_only(c, pool)]
     if composition.follow_topic and analysis.topic and matrix is not None:
@@ -166,6 +166,12 @@ def _best_headed_list(best: Candidate, ranked: list[tuple[Candidate, float]], he
 def _list_members(unit: Candidate, units: Sequence[Candidate]) -> list[Candidate]:
     """The units of ``units`` in the same list of the same passage as ``unit`` (itself included)."""
     return [c for c in units if c.list_id == unit.list_id and c.passage is unit.passage]
+
+
+def _contents_entry(unit: Candidate, pool: Sequence[Candidate]) -> bool:
+    """An item of a list whose lead-in says what the document goes through ("I dette skriv gennemgås …
+    de 3 overordnede indsatser:"): a table of contents names the document's parts, it answers nothing."""
+    return unit.is_list_item and any(c.kind is Kind.LEAD_IN and points_elsewhere(c) for c in _list_members(unit, pool))
 
 
 def _names_only(unit: Candidate, pool: Sequence[Candidate]) -> bool:

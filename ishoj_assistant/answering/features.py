@@ -78,10 +78,16 @@ _CLOSING = ".!?:;)\"”»"
 _MIN_WORDS = 4
 
 
+def points_elsewhere(candidate: Candidate) -> bool:
+    """The unit points to other parts of the document or says what the document is ("I dette skriv
+    gennemgås …:", "Nedenfor beskrives …")."""
+    return bool(_SIGNPOST.match(candidate.text))
+
+
 def quotable(candidate: Candidate) -> bool:
     """Whether a unit may be quoted as an answer: a whole statement, not context or furniture."""
     text = candidate.text.strip()
-    if not candidate.is_statement or not _WORD.search(text) or _FURNITURE.search(text) or _SIGNPOST.match(text):
+    if not candidate.is_statement or not _WORD.search(text) or _FURNITURE.search(text) or points_elsewhere(candidate):
         return False
     if candidate.key == _title_key(candidate.passage.title):  # the title page's title
         return False
