@@ -76,6 +76,11 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
+# A stem this long is a compound that names a topic of its own ("kontinensklinik", "ældrestrategi"); a shorter
+# one names a kind of thing ("mål", "budget", "årsag").
+MIN_TOPIC_STEM = 10
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed content words, in order."""
     return [stem(w) for w in content_words(text)]

@@ -176,6 +176,22 @@ def test_how_it_is_going_points_back_only_without_a_topic_of_its_own(question: s
     history = [{"role": "user", "content": "Hvordan går det med seniorsvømningen?"}, {"role": "assistant", "content": "Godt."}]
     assert standalone_query("Hvad kostede det?", history).split()[0] == "seniorsvømningen"
 
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [
+        ("Hvad var målet?", True),
+        ("Hvad var årsagen?", True),
+        ("Hvad blev resultatet?", True),
+        ("Hvad er ældrestrategien?", False),  # a compound names a topic of its own
+        ("Hvad er Boblberg?", False),
+    ],
+)
+def test_a_kind_of_thing_in_the_definite_form_refers_to_the_conversation(question: str, follow_up: bool) -> None:
+    """"Hvad var målet?" asks for the goal of what was just discussed; without a conversation it stands alone."""
+    assert is_follow_up(question, BOBLBERG_HISTORY) is follow_up
+    assert not is_follow_up(question, [])
+
+
 def test_relative_years_are_whole_phrases(assistant: Assistant) -> None:
     """"i de sidste år" (recent years) in an answer once turned the next follow-up into a question about last year."""
     from ishoj_assistant.query import asked_years

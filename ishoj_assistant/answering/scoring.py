@@ -24,7 +24,7 @@ from ishoj_assistant.answering.checker import DECLINE_TEXT
 from ishoj_assistant.answering.config import AnswerConfig
 from ishoj_assistant.answering.matching import Term, TermSet, Vocabulary, mentions, mentions_head, question_terms
 from ishoj_assistant.answering.question import QuestionPart, QuestionProfile
-from ishoj_assistant.danish import numbers
+from ishoj_assistant.danish import MIN_TOPIC_STEM, numbers
 from ishoj_assistant.models import Answer, Citation, Passage
 
 _MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
@@ -51,8 +51,6 @@ _OPENING = re.compile(r"(?:^|[.!?:]\s+)(?:\s*[-•*▪–]\s+)?[\"„“”«»]
 # (a reflowed list's "Velfærdsteknologi", a glued heading's "Kontinensklinik").
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-zæøå][\wæøå-]*")
 _REASON = re.compile(r"\b(?:skyldes(?! ikke)|årsag\w*|grundet|fordi|pga|på grund af|derfor)\b", re.IGNORECASE)
-# The question's most specific term is its longest compound, when one is this long.
-_MIN_ANCHOR = 10
 # Sentences of a prose section given when its heading answers the question.
 _SECTION_SENTENCES = 2
 # A sentence restates the question when less than this share of its content is new.
@@ -349,7 +347,7 @@ def declined(related: Sequence[Passage], mode: str = "answer", reason: str = "")
 def _anchor(question: str) -> Term | None:
     """The question's most specific term: its longest stem, when that is a long compound."""
     anchor = max(question_terms(question), key=lambda t: len(t.stem), default=None)
-    return anchor if anchor is not None and len(anchor.stem) >= _MIN_ANCHOR else None
+    return anchor if anchor is not None and len(anchor.stem) >= MIN_TOPIC_STEM else None
 
 
 def missing_anchor(question: str, passages: Sequence[Passage], vocabulary: Vocabulary | None = None) -> str | None:
