@@ -152,6 +152,22 @@ def test_a_sentence_pointing_elsewhere_or_saying_what_the_document_is_is_not_quo
     assert quoted["Madklubben har haft 25 faste gæster i år."] is True
 
 
+def test_a_signpost_run_into_the_sentence_before_it_is_cut_off() -> None:
+    """The layout ran "Nedenfor beskrives …" into the end of a list without a full stop: the list stays a
+    unit of its own, the signpost is one and is not quoted, and a lower-case "nedenfor" is no cut."""
+    text = (
+        "Midlerne er fordelt mellem følgende tilbud: Madklubben Gåklubben og besøgsvenner "
+        "Nedenfor beskrives de fastsatte mål for hvert tilbud.\n"
+        "Målene for madklubben er beskrevet nedenfor i tabellen."
+    )
+    units = {c.text: quotable(c) for c in candidates([passage(text)])}
+    assert units == {
+        "Midlerne er fordelt mellem følgende tilbud: Madklubben Gåklubben og besøgsvenner": True,
+        "Nedenfor beskrives de fastsatte mål for hvert tilbud.": False,
+        "Målene for madklubben er beskrevet nedenfor i tabellen.": True,
+    }
+
+
 def test_line_kinds_tell_headings_from_list_items() -> None:
     lines = [
         "Gode indflytninger for demensramte",

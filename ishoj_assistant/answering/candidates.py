@@ -376,12 +376,25 @@ def _option_spans(text: str) -> Iterator[tuple[int, int]]:
 # A list item the PDF ran into the paragraph after it ("3. Flere går til tandlæge På skolerne er …"): a
 # sentence opener in capitals right after a word in lower case, and at least three more words.
 _ITEM_RUN_ON = re.compile(rf"(?<=[a-zæøå]) (?={_SENTENCE_START})")
+# A sentence that points to other parts of the document, or says what the document is, says nothing itself
+# ("Nedenfor beskrives …", "I det følgende gennemgås …", "Se bilag 2", "Dette notat giver en status på …",
+# "Her fremlægges …").
+_SIGNPOST_START = (
+    r"(?:nedenfor|herunder|i det følgende|i nedenstående|se bilag|se afsnit"
+    r"|(?:(?:i|med) )?(?:dette|denne|nærværende) (?:skriv|notat|statusnotat|dokument|rapport|oplæg|afsnit)"
+    r"|her (?:fremlægges|gennemgås|beskrives|præsenteres))\b"
+)
+SIGNPOST = re.compile(rf"^\s*{_SIGNPOST_START}", re.IGNORECASE)
+# Such a sentence run by the layout into the line before it ("… og ensomhed Nedenfor beskrives de fastsatte
+# mål …"): capitalised right after a word in lower case.
+_SIGNPOST_RUN_ON = re.compile(rf"(?-i:(?<=[a-zæøå])) (?=(?-i:[A-ZÆØÅ]))(?={_SIGNPOST_START})", re.IGNORECASE)
 
 
 def _item_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Sentence spans, with a numbered or bulleted item cut where the paragraph run into it begins."""
+    """Sentence spans, with a numbered or bulleted item cut where the paragraph run into it begins, and
+    any other sentence where a signpost run into it begins."""
     for start, end in _option_spans(text):
-        run_on = _ITEM_RUN_ON.search(text, start, end) if _BULLET.match(text[start:end]) else None
+        run_on = (_ITEM_RUN_ON if _BULLET.match(text[start:end]) else _SIGNPOST_RUN_ON).search(text, start, end)
         if run_on is None:
             yield start, end
         else:

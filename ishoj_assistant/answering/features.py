@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ishoj_assistant.answering.candidates import Candidate, Kind, candidates
+from ishoj_assistant.answering.candidates import SIGNPOST, Candidate, Kind, candidates
 from ishoj_assistant.answering.scoring import Scorer, counts
 from ishoj_assistant.answering.matching import TermSet
 from ishoj_assistant.danish import words
@@ -62,15 +62,6 @@ _FURNITURE = re.compile(
 )
 # A statement has a word: a unit without two letters in a row is a number, a mark or a section number ("2a.").
 _WORD = re.compile(r"[^\W\d_]{2}")
-# A sentence that points to other parts of the document, or says what the document is, says nothing itself
-# ("Nedenfor beskrives …", "I det følgende gennemgås …", "Se bilag 2", "Dette notat giver en status på …",
-# "Her fremlægges …").
-_SIGNPOST = re.compile(
-    r"^\s*(?:nedenfor|herunder|i det følgende|i nedenstående|se bilag|se afsnit"
-    r"|(?:(?:i|med) )?(?:dette|denne|nærværende) (?:skriv|notat|statusnotat|dokument|rapport|oplæg|afsnit)"
-    r"|her (?:fremlægges|gennemgås|beskrives|præsenteres))\b",
-    re.IGNORECASE,
-)
 # A line that goes on in lower case on the next one was broken by the layout, not ended.
 _WRAPPED = re.compile(r"\n[a-zæøå]")
 _CLOSING = ".!?:;)\"”»"
@@ -81,7 +72,7 @@ _MIN_WORDS = 4
 def points_elsewhere(candidate: Candidate) -> bool:
     """The unit points to other parts of the document or says what the document is ("I dette skriv
     gennemgås …:", "Nedenfor beskrives …")."""
-    return bool(_SIGNPOST.match(candidate.text))
+    return bool(SIGNPOST.match(candidate.text))
 
 
 def quotable(candidate: Candidate) -> bool:
