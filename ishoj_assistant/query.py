@@ -108,8 +108,9 @@ def analyse(
     # has lost its small words, and "i de sidste år" without them reads as "sidste år".
     earlier = asked_years(f"{topic}\n{said}" if topic else text, newest_year)
     shifted = {y + shift for phrase, shift in _YEAR_SHIFTS.items() if phrase in lowered for y in earlier}
-    years = asked_years(typed, newest_year) or frozenset(shifted) or earlier
-    users_years = asked_years(typed, newest_year) or shifted or asked_years(topic or text, newest_year)
+    typed_years = asked_years(typed, newest_year)
+    years = typed_years or frozenset(shifted) or earlier
+    users_years = typed_years or shifted or asked_years(topic or text, newest_year)
     return QueryAnalysis(
         text=text,
         typed=typed,

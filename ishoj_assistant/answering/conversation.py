@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from ishoj_assistant.danish import COPULAS, MIN_TOPIC_STEM, STATUS_IDIOM, STOPWORDS, content_terms, content_words, stem, words
+from ishoj_assistant.danish import COPULAS, MIN_TOPIC_STEM, STATUS_IDIOM, STOPWORDS, content_words, stem, words
 
 History = Sequence[Mapping[str, str]]
 
@@ -32,22 +32,21 @@ def is_follow_up(question: str, history: History) -> bool:
     if not any(turn.get("role") == "user" for turn in history):
         return False
     lowered = " ".join(words(question))
-    own_terms = content_terms(STATUS_IDIOM.sub(" ", question))  # "Hvordan går det?" names no topic of its own
-    if lowered.startswith(_CONTINUATIONS) or not own_terms or _names_the_known(question):
+    own_words = content_words(STATUS_IDIOM.sub(" ", question))  # "Hvordan går det?" names no topic of its own
+    if lowered.startswith(_CONTINUATIONS) or not own_words or _names_the_known(own_words):
         return True
-    return points_back(question) and len(own_terms) <= _SHORT_CONTENT and not names_new(question, history)
+    return points_back(question) and len(own_words) <= _SHORT_CONTENT and not names_new(question, history)
 
 
 # The definite endings of a Danish noun: "målet", "årsagen", "budgetterne".
 _DEFINITE = re.compile(r"(?:en|et|ne)$")
 
 
-def _names_the_known(question: str) -> bool:
+def _names_the_known(own_words: list[str]) -> bool:
     """The question's one word of content is a kind of thing in the definite form ("Hvad var målet?",
     "Hvad var årsagen?"): the goal, the reason of what the conversation is about. A compound that names a
     topic itself ("Hvad er ældrestrategien?") starts a new one."""
-    own = content_words(STATUS_IDIOM.sub(" ", question))
-    return len(own) == 1 and bool(_DEFINITE.search(own[0])) and len(stem(own[0])) < MIN_TOPIC_STEM
+    return len(own_words) == 1 and bool(_DEFINITE.search(own_words[0])) and len(stem(own_words[0])) < MIN_TOPIC_STEM
 
 
 def names_new(question: str, history: History) -> bool:
