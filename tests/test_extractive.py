@@ -312,7 +312,9 @@ def test_a_passage_opening_with_its_theme_s_repeated_heading_keeps_the_theme_as_
         "• Borgerne oplever sammenhængende forløb.\n"
         "• Flere borgere er fysisk aktive.\n"
         "Boligstrategi Trygge boliger Temaer\n"
-        "• Borgerne skal kunne blive boende længst muligt."
+        "• Borgerne skal kunne blive boende længst muligt.\n"
+        "Målsætninger\n"
+        "• Flere boliger er indrettet til ældre."
     )
     units = candidates([passage(text, section="Sundhedsstrategi Investering i forebyggelse › Målsætninger")])
     goal = next(c for c in units if c.text.startswith("• Flere borgere"))
@@ -320,3 +322,5 @@ def test_a_passage_opening_with_its_theme_s_repeated_heading_keeps_the_theme_as_
     assert {"investering", "forebyg"} <= set(goal.heading.stems)
     theme = next(c for c in units if c.text.startswith("• Borgerne skal"))
     assert theme.heading_text == "Boligstrategi Trygge boliger Temaer"
+    later = next(c for c in units if c.text.startswith("• Flere boliger"))
+    assert later.heading_text == "Boligstrategi Trygge boliger Temaer Målsætninger"

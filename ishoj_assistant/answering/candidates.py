@@ -454,6 +454,10 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
             run_in = heading_text  # the field's sentence is about its initiative's field: "Klippekortsordning Mål"
         elif kind is Kind.HEADING and line_text == field and not rows:
             heading_open = True  # its section path, the heading of what follows, names it under its theme
+        elif kind is Kind.HEADING and line_text == field and not heading_open:
+            # the same field under the theme this passage has moved on to ("Tværgående sammenhæng Målsætninger")
+            heading, heading_text = subject | terms, f"{subject_text} {line_text}"
+            heading_open, list_id = True, None
         elif kind is Kind.HEADING or kind is Kind.LEAD_IN:
             heading = (heading | terms) if heading_open else title | terms
             heading_text = f"{heading_text} {line_text}" if heading_open else line_text
