@@ -32,7 +32,7 @@ def is_follow_up(question: str, history: History) -> bool:
     if not any(turn.get("role") == "user" for turn in history):
         return False
     lowered = " ".join(words(question))
-    own_words = content_words(STATUS_IDIOM.sub(" ", question))  # "Hvordan går det?" names no topic of its own
+    own_words = _content_words(question)  # "Hvordan går det?" names no topic of its own
     if lowered.startswith(_CONTINUATIONS) or not own_words or _names_the_known(own_words):
         return True
     return points_back(question) and len(own_words) <= _SHORT_CONTENT and not names_new(question, history)
@@ -127,5 +127,6 @@ def resolved_question(question: str, history: History) -> str | None:
 
 
 def _content_words(text: str) -> list[str]:
-    """Unstemmed content words, so the query stays readable and embeds naturally."""
-    return [w for w in words(STATUS_IDIOM.sub(" ", text)) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    """Unstemmed content words, so the query stays readable and embeds naturally; the status idiom's
+    "går det" names no topic."""
+    return content_words(STATUS_IDIOM.sub(" ", text))
