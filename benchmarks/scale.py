@@ -10,7 +10,11 @@ time, hybrid search latency p50/p95 on the questions and each signal's
 share of it, resident memory, disk size, hit@5 per question set, whether the
 evidence text is in the top five at all (in a distractor's copy, if not in
 the real passage), and for questions that ask about a year how often a copy
-(which carries another year) outranks the real passage. Before that, the template vectors are checked against
+(which carries another year) outranks the real passage. Questions are searched as the
+assistant searches them (a follow-up resolved against its conversation, as the
+`eval` command does), and the distractors in each question's top ten get their
+answer units embedded, as ingest embeds every real chunk's, so the
+closest-sentence re-ordering works at scale as it does in an ingested archive. Before that, the template vectors are checked against
 really embedding 150 distractor chunks, for closeness and bias, and hit@5 is
 measured on the real corpora alone, the baseline of the target.
 Writes the measured part of docs/scale.md (the hand-written assessment from
@@ -49,7 +53,8 @@ from synthetic_corpus import COPIES_PER_TEMPLATE, DISTRACTOR_PREFIX, generate, w
 from ishoj_assistant.context import AppContext  # noqa: E402
 from ishoj_assistant.evaluation.dataset import EvalItem, load_items  # noqa: E402
 from ishoj_assistant.evaluation.metrics import is_hit, normalise_ws  # noqa: E402
-from ishoj_assistant.evaluation.runner import OVERALL, retrieval_query, run_evaluation  # noqa: E402
+from ishoj_assistant.answering.features import unit_texts  # noqa: E402
+from ishoj_assistant.evaluation.runner import OVERALL, QueryBuilder, assistant_query, run_evaluation  # noqa: E402
 from ishoj_assistant.models import Chunk, Passage  # noqa: E402
 from ishoj_assistant.query import analyse  # noqa: E402
 from ishoj_assistant.retrieval.duplicates import distinct_shapes, word_shape  # noqa: E402
@@ -178,14 +183,16 @@ def _holds_evidence_text(passage: Passage, item: EvalItem) -> bool:
     return any(without_varied(normalise_ws(e)) in text for e in item.evidence)
 
 
-def copy_outranks_real(retriever: HybridRetriever, items: list[EvalItem], k: int = 10) -> tuple[float, int]:
+def copy_outranks_real(
+    retriever: HybridRetriever, items: list[EvalItem], query_of: QueryBuilder, k: int = 10
+) -> tuple[float, int]:
     """Among questions that ask about a year: the share where a distractor copy of the evidence, which
     carries other years and figures, ranks above the real passage (or the real one is not in the top k);
     and how many such questions there are."""
-    asking = [item for item in items if analyse(retrieval_query(item)).years]
+    asking = [item for item in items if analyse(query_of(item)).years]
     outranked = 0
     for item in asking:
-        for passage in retriever.search(retrieval_query(item), k):
+        for passage in retriever.search(query_of(item), k):
             if is_hit(passage, item):
                 break
             if passage.doc_id.startswith(DISTRACTOR_PREFIX) and _holds_evidence_text(passage, item):
@@ -194,7 +201,7 @@ def copy_outranks_real(retriever: HybridRetriever, items: list[EvalItem], k: int
     return (outranked / len(asking) if asking else float("nan")), len(asking)
 
 
-def evidence_text_hit(retriever: HybridRetriever, items: list[EvalItem], k: int = 5) -> float:
+def evidence_text_hit(retriever: HybridRetriever, items: list[EvalItem], query_of: QueryBuilder, k: int = 5) -> float:
     """Share of answerable items whose evidence *text* is in the top k: in the real passage or in a distractor's copy.
 
     Names and numbers are masked, so a copy counts whatever it was varied to.
@@ -204,12 +211,12 @@ def evidence_text_hit(retriever: HybridRetriever, items: list[EvalItem], k: int 
     """
     found = 0
     for item in items:
-        passages = retriever.search(retrieval_query(item), k)
+        passages = retriever.search(query_of(item), k)
         found += any(is_hit(p, item) or _holds_evidence_text(p, item) for p in passages)
     return found / len(items)
 
 
-def dense_recall(context: AppContext, real: list[Chunk], items: list[EvalItem]) -> tuple[float, float]:
+def dense_recall(context: AppContext, real: list[Chunk], items: list[EvalItem], query_of: QueryBuilder) -> tuple[float, float]:
     """Share of items whose real passage is among the dense signal's candidates: in Chroma's answer, and in an exact search.
 
     Chroma's HNSW index is approximate. The exact search (every vector in the
@@ -231,10 +238,32 @@ def dense_recall(context: AppContext, real: list[Chunk], items: list[EvalItem]) 
     approximate = exact = 0
     for item in items:
         gold = {c.chunk_id for c in real if is_hit(Passage(c, 0.0), item)}
-        query = _unit(np.asarray([context.embedder.embed_query(retrieval_query(item))], dtype=np.float32))[0]
+        query = _unit(np.asarray([context.embedder.embed_query(query_of(item))], dtype=np.float32))[0]
         approximate += any(hit.chunk.chunk_id in gold for hit in context.store.dense_search(query, k))
         exact += any(ids[i] in gold for i in np.argpartition(-(vectors @ query), k)[:k])
     return approximate / len(items), exact / len(items)
+
+
+def embed_units_in_top(context: AppContext, queries: Iterable[str]) -> int:
+    """Embed the answer units of the chunks in each query's top ten that have none: the distractors.
+
+    Ingest embeds every real chunk's units, and the closest-sentence re-ordering
+    reads them for the fused top ten. The distractors are written with a chunk
+    vector only, and one of them in a query's top ten switches the re-ordering
+    off for that query, so without this the figures at scale would be the
+    fusion's alone, unlike any ingested archive. Only the top ten is read (the
+    re-ordering changes the order inside it, not which chunks are in it), so
+    this is some thousands of sentences, not a million. Returns how many chunks
+    got their units embedded.
+    """
+    embedded = 0
+    for query in queries:
+        for passage in context.retriever.search(query, 10):
+            texts = unit_texts(passage.chunk)
+            if context.embedder.cached_passages(texts) is None:
+                context.embedder.embed_passages(texts)
+                embedded += 1
+    return embedded
 
 
 def _timed(into: list[float], call: Callable[..., Any], *args: Any) -> Any:
@@ -263,9 +292,12 @@ def signal_latencies(context: AppContext, queries: list[str]) -> dict[str, list[
     return timings
 
 
-def hit_at_5(retriever: HybridRetriever, sets: list[QuestionSet]) -> dict[str, float]:
+def hit_at_5(retriever: HybridRetriever, sets: list[QuestionSet], query_of: QueryBuilder) -> dict[str, float]:
     """hit@5 per question set and over all their answerable questions together."""
-    rows = {s.name: [r["metrics"]["hit@5"] for r in run_evaluation(s.answerable, retriever)["items"]] for s in sets}
+    rows = {
+        s.name: [r["metrics"]["hit@5"] for r in run_evaluation(s.answerable, retriever, query_builder=query_of)["items"]]
+        for s in sets
+    }
     every = [hit for hits in rows.values() for hit in hits]
     return {**{name: statistics.mean(hits) for name, hits in rows.items()}, OVERALL: statistics.mean(every)}
 
@@ -280,7 +312,6 @@ def run_size(n_distractors: int, kind: str, sets: list[QuestionSet], cache_dir: 
         context.store.put_document(document.info, document.chunks, document.vectors)
         write_s += time.perf_counter() - started
         written += len(document.chunks)
-    _keep_embeddings(data_dir, cache_dir)
 
     retriever = context.retriever
     started = time.perf_counter()
@@ -288,7 +319,10 @@ def run_size(n_distractors: int, kind: str, sets: list[QuestionSet], cache_dir: 
     build_s = time.perf_counter() - started
 
     answerable = [item for s in sets for item in s.answerable]
-    queries = [item.question for item in answerable] * 3
+    query_of = assistant_query(context.assistant)
+    queries = [query_of(item) for item in answerable] * 3
+    units_embedded = embed_units_in_top(context, set(queries))
+    _keep_embeddings(data_dir, cache_dir)  # templates and top-ten units: a re-run embeds neither again
     # One pass first: right after a bulk write, the first queries page Chroma's index in from disk
     # (p95 of 536 ms against 80 ms for the same queries a moment later); a serving process is warm.
     for query in set(queries):
@@ -299,11 +333,11 @@ def run_size(n_distractors: int, kind: str, sets: list[QuestionSet], cache_dir: 
         _timed(latencies, retriever.search, query, 10)
     signals = signal_latencies(context, queries)
     busy = psutil.cpu_times_percent()
-    hits = hit_at_5(retriever, sets)
+    hits = hit_at_5(retriever, sets, query_of)
     rss_mb = psutil.Process().memory_info().rss / 2**20  # before the benchmark's own analysis below reads every text
     copies = evidence_copies(context.store.iter_chunks(), answerable, retriever.duplicate_similarity)
-    dense_chroma, dense_exact = dense_recall(context, real_chunks, answerable)
-    outranked, year_questions = copy_outranks_real(retriever, answerable)
+    dense_chroma, dense_exact = dense_recall(context, real_chunks, answerable, query_of)
+    outranked, year_questions = copy_outranks_real(retriever, answerable, query_of)
     result = {
         "distractors": kind,
         "chunks": context.store.count(),
@@ -317,7 +351,8 @@ def run_size(n_distractors: int, kind: str, sets: list[QuestionSet], cache_dir: 
         "hit@5_by_set": hits,
         "year_copy_outranks": outranked,
         "year_questions": year_questions,
-        "evidence_text@5": evidence_text_hit(retriever, answerable),
+        "evidence_text@5": evidence_text_hit(retriever, answerable, query_of),
+        "units_embedded_chunks": units_embedded,
         "copied_5_share": sum(n >= 5 for n in copies) / len(copies),
         "copied_median": statistics.median(copies),
         "dense_recall_chroma": dense_chroma,
@@ -388,12 +423,13 @@ def _plot_quality(rows: list[dict[str, Any]], shipped: dict[str, float], out: Pa
 def shipped_baseline(sets: list[QuestionSet], cache_dir: Path) -> dict[str, Any]:
     """hit@5 on the real corpora alone: the figure the target at scale is measured against."""
     context, data_dir = _indexed_context(cache_dir, sets)
-    hits = hit_at_5(context.retriever, sets)
+    query_of = assistant_query(context.assistant)
+    hits = hit_at_5(context.retriever, sets, query_of)
     result = {
         "chunks": context.store.count(),
         "hit@5": hits[OVERALL],
         "hit@5_by_set": hits,
-        "evidence_text@5": evidence_text_hit(context.retriever, [item for s in sets for item in s.answerable]),
+        "evidence_text@5": evidence_text_hit(context.retriever, [item for s in sets for item in s.answerable], query_of),
     }
     shutil.rmtree(data_dir, ignore_errors=True)
     return result

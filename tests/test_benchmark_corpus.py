@@ -7,7 +7,11 @@ import random
 import numpy as np
 import pytest
 
-from benchmarks.synthetic_corpus import RewordedSentences, generate, without_varied
+from benchmarks.scale import embed_units_in_top
+from benchmarks.synthetic_corpus import DISTRACTOR_PREFIX, RewordedSentences, generate, without_varied
+from ishoj_assistant.answering.features import unit_texts
+from ishoj_assistant.context import AppContext
+from tests.conftest import SHIPPED_CORPUS
 
 # Sentences that share two-word contexts ("flere borgere", "i eget hjem", "og de"), as a real corpus does.
 CORPUS = [
@@ -66,3 +70,19 @@ def test_copies_of_a_template_get_close_but_distinct_vectors(corpus_context) -> 
     np.fill_diagonal(similarity, -1.0)
     assert similarity.max() < 0.999  # no two copies share a vector
     assert (similarity.max(axis=1) > 0.98).all()  # yet each has a sibling copy of the same template
+
+
+def test_distractors_in_a_questions_top_ten_get_their_units_embedded_as_ingest_embeds_a_real_chunks(context: AppContext) -> None:
+    """Without units a distractor in the top ten switches the closest-sentence re-ordering off, unlike in an archive."""
+    context.indexer().ingest([SHIPPED_CORPUS / "vaerdighedsmilliarden-status-2019.pdf"])
+    for document in generate(list(context.store.iter_chunks()), 60, context.embedder):
+        context.store.put_document(document.info, document.chunks, document.vectors)
+    query = "Hvor mange borgere blev udredt i kontinensklinikken?"
+    top = [p.chunk for p in context.retriever.search(query, 10)]
+    distractors = [c for c in top if c.doc_id.startswith(DISTRACTOR_PREFIX)]
+    assert distractors and all(context.embedder.cached_passages(unit_texts(c)) is None for c in distractors)
+    assert all(context.embedder.cached_passages(unit_texts(c)) is not None for c in top if c not in distractors)
+
+    assert embed_units_in_top(context, [query]) == len(distractors)
+    assert all(context.embedder.cached_passages(unit_texts(c)) is not None for c in top)
+    assert embed_units_in_top(context, [query]) == 0  # embedded once

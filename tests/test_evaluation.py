@@ -124,6 +124,11 @@ def test_eval_command_meets_hit_at_5_floor_on_shipped_corpus(env_for: None, tmp_
     assert overall["hit@5"] >= 0.9
     assert overall["mrr@10"] >= 0.8
     assert report["summary"]["multi_doc"]["coverage@5"] >= 0.66
+    # Follow-ups are searched as the assistant resolves them against their conversation, not as typed.
+    items = {i.id: i for i in load_items(dev_set)}
+    follow_ups = [r for r in report["items"] if r["type"] == "follow_up"]
+    assert follow_ups
+    assert all(r["query"] not in (items[r["id"]].question, retrieval_query(items[r["id"]])) for r in follow_ups)
     assert "overall" in capsys.readouterr().out
     assert "| overall |" in (tmp_path / "evaluation.md").read_text(encoding="utf-8")
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from ishoj_assistant.context import AppContext
 from ishoj_assistant.evaluation.answer_metrics import answer_item_metrics
-from ishoj_assistant.evaluation.dataset import EvalItem, load_items
+from ishoj_assistant.evaluation.dataset import load_items
 from ishoj_assistant.evaluation.report import markdown_report, text_table
-from ishoj_assistant.evaluation.runner import run_evaluation
+from ishoj_assistant.evaluation.runner import assistant_query, run_evaluation
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -23,16 +23,11 @@ def run_eval(args: argparse.Namespace) -> int:
         print(f"Fejl: findes ikke: {args.set}", file=sys.stderr)
         return 2
     context = AppContext()
-
-    def assistant_query(item: EvalItem) -> str:
-        """The query the assistant itself searches with (a follow-up resolved against its history)."""
-        return context.assistant.analyse(item.question, item.history)[0].text
-
     report = run_evaluation(
         load_items(args.set),
         context.retriever,
         context,
-        query_builder=assistant_query,
+        query_builder=assistant_query(context.assistant),
         extra_metrics=[answer_item_metrics],
     )
     print(text_table(report["summary"]))

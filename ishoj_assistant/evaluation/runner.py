@@ -30,6 +30,12 @@ def retrieval_query(item: EvalItem) -> str:
     return " ".join([*turns, item.question])
 
 
+def assistant_query(assistant: Any) -> QueryBuilder:
+    """The query the assistant itself searches with: a follow-up resolved against its history, so
+    retrieval figures measure what users get."""
+    return lambda item: assistant.analyse(item.question, item.history)[0].text
+
+
 def evaluate_item(
     item: EvalItem,
     retriever: Retriever,
