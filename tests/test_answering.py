@@ -23,7 +23,7 @@ from ishoj_assistant.query import analyse
 from ishoj_assistant.cli import build_parser
 from ishoj_assistant.context import AppContext
 from ishoj_assistant.evaluation.answer_metrics import answer_metrics, citation_precision, fact_recall
-from ishoj_assistant.models import Answer, Citation, Passage, SearchFilters
+from ishoj_assistant.models import Answer, Chunk, Citation, Passage, SearchFilters
 from tests.conftest import DEV_SET
 
 # The dev set as seen from a git worktree, where conftest's path does not resolve.
@@ -343,6 +343,23 @@ def test_hostile_document_text_changes_nothing(assistant: Assistant, corpus_cont
     assert "43 borgere" in clean.text
     assert attacked.text == clean.text
     assert "hostile" not in {c.doc_id for c in attacked.citations}
+
+
+def test_figures_from_a_passage_that_shares_only_the_year_do_not_answer_a_count(corpus_context: AppContext) -> None:
+    """A health profile of the asked year is not about the asked service: its shares are no count of its users."""
+
+    def note(doc_id: str, title: str, text: str, index: int) -> Passage:
+        return Passage(Chunk(f"{doc_id}:0", doc_id, "v1", text, f"{doc_id}.pdf", title, "status", 2021, 1, 1, "", 0, len(text), 0), 1.0 - index / 10)
+
+    passages = [
+        note("cafe", "Status på caféerne 2021", "Alle kan bidrage: Mange af de ældre, der kommer i caféerne, har i mange år "
+             "fået fodpleje og andre former for hjælp, og er med tiden blevet mere afhængige af andre.", 0),
+        note("profil", "Sundhedsprofil 2021", "Sundhedsprofilen 2021 for kommunen, hvor borgerne vurderer deres helbred, "
+             "viser følgende:\n• 25% ryger dagligt\n• 13% føler sig ensomme\n• 31% er fysisk inaktive", 1),
+    ]
+    assistant = Assistant(_ListRetriever(passages, corpus_context.retriever.term_rarity), corpus_context.embedder, AnswerConfig())
+    answer = assistant.answer("Hvor mange borgere fik fodpleje i 2021?")
+    assert answer.declined and "%" not in answer.text
 
 
 def test_extractive_answer_declines_without_passages(assistant: Assistant) -> None:

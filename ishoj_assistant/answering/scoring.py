@@ -187,8 +187,12 @@ class Scorer:
         return sum(self.idf[t] for t in topic & found) / (sum(self.idf[t] for t in topic) or 1.0)
 
     def passage_terms(self) -> PassageTerms:
-        """The topic terms of :meth:`passage_topic_coverage` per passage, for the composer's checks."""
-        topic = self._topic_terms()
+        """The topic terms of :meth:`passage_topic_coverage` per passage, for the composer's checks.
+
+        A year is left out: it is the rarest word of most questions that name one, and a passage that
+        shares only the year ("Sundhedsprofilen 2021 …") would count as about the asked thing, so its
+        figures would answer "hvor mange fik X i 2021?". Whether the year is there is the year check's."""
+        topic = frozenset(t for t in self._topic_terms() if not _YEAR.fullmatch(t))
         return PassageTerms(
             {t: self.idf[t] for t in topic}, {c.passage.chunk.chunk_id: self._passage_mentions(c.passage) & topic for c in self.pool}
         )
