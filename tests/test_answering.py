@@ -362,6 +362,31 @@ def test_figures_from_a_passage_that_shares_only_the_year_do_not_answer_a_count(
     assert answer.declined and "%" not in answer.text
 
 
+def test_a_follow_up_asking_when_leads_with_the_date_of_the_initiative_it_refers_to(corpus_context: AppContext) -> None:
+    """After a cost answer, the follow-up's search carries the answer's budget words; "det" is the initiative."""
+
+    def note(index: int, text: str) -> Passage:
+        chunk = Chunk(f"note:{index}", "note", "v1", text, "note.pdf", "Status på initiativer under ældrepuljen", "status", 2016, 1, 1, "", 0, len(text), index)
+        return Passage(chunk, 1.0 - index / 10)
+
+    passages = [
+        note(0, "Kommunen fik i 2014 midler fra ældrepuljen til løft af ældreområdet. På baggrund af disse midler er der "
+                "igangsat tre nye initiativer. Budgettet fra 2016 er lagt ind i bloktilskuddet og budgettet for ældreområdet. "
+                "På baggrund af denne status foreslås det, at initiativerne gøres permanente. Gårdhaveprojektet har været i "
+                "gang siden maj 2015, og det står klart, at haven giver beboerne bedre livskvalitet i hverdagen."),
+        note(1, "Det foreslås, at Gårdhaveprojektet gøres permanent med et afsat budget på 300.000 kr. "
+                "Det foreslås, at Seniorcaféen gøres permanent med et afsat budget på 450.000 kr."),
+    ]
+    assistant = Assistant(_ListRetriever(passages, corpus_context.retriever.term_rarity), corpus_context.embedder, AnswerConfig())
+    history = [
+        {"role": "user", "content": "Hvad kostede gårdhaveprojektet?"},
+        {"role": "assistant", "content": "Det foreslås, at Gårdhaveprojektet gøres permanent med et afsat budget på 300.000 kr. [1]"},
+    ]
+    answer = assistant.answer("Hvornår startede det?", history)
+    assert not answer.declined
+    assert "siden maj 2015" in answer.text.split("\n")[0]
+
+
 def test_extractive_answer_declines_without_passages(assistant: Assistant) -> None:
     answer = assistant.extractive.answer(AnswerRequest(analyse("Hvor mange borgere?"), []))
     assert answer.declined and answer.text == DECLINE_TEXT

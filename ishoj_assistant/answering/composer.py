@@ -120,7 +120,7 @@ def compose(
     typed_question = any(part.typed for part in analysis.profile.parts)
     backed = composition.add_ratio * best_p  # what the ranker must give a unit added for what is asked
     if matrix is not None and typed_question:
-        chosen = _typed_first(_with_typed(chosen, ranked, pool, matrix, backed), pool, matrix)
+        chosen = _typed_first(_with_typed(chosen, ranked, pool, matrix, backed), pool, matrix, analysis.text)
     noun = counted_noun(analysis.typed) if typed_question else None
     if noun is not None:
         chosen = _counted_first(chosen, ranked, noun, backed)
@@ -137,7 +137,7 @@ def compose(
         # What the conversation already said may still be the nearest year's answer to point to.
         nearest = [*chosen, *said_units]
         if matrix is not None and typed_question:
-            nearest = _typed_first(nearest, pool, matrix)
+            nearest = _typed_first(nearest, pool, matrix, analysis.text)
         return _year_decline(analysis, nearest, related, pool)
     if composition.require_fact and _only_plans(analysis, chosen):
         return _pointed_decline(chosen[0], pool, related, "Dokumenterne siger kun, hvad der var planlagt, forventet eller søgt om")
@@ -607,15 +607,23 @@ def _with_each_year(
     return [*chosen, *added]
 
 
-def _typed_first(chosen: list[Candidate], pool: Sequence[Candidate], matrix: np.ndarray) -> list[Candidate]:
+def _typed_first(chosen: list[Candidate], pool: Sequence[Candidate], matrix: np.ndarray, question: str) -> list[Candidate]:
     """"Hvor mange ..." leads with the sentence holding the number: the first chosen sentence (not a list
-    item, whose list keeps its order) with the asked kind of content moves to the front."""
+    item, whose list keeps its order) with the asked kind of content moves to the front.
+
+    Of those, one that names the question's named initiative goes first. A
+    follow-up's search carries the previous answer's words: after a cost
+    answer, "Hvornår startede den?" ranks the dated budget sentence above the
+    date the initiative started, though only the second is about what "den"
+    is.
+    """
     typed = _column("typed_match", pool, matrix)
-    if typed[id(chosen[0])] > 0:
-        return chosen  # the best unit holds it already, a list item too: a lower one does not go before it
-    lead = next((c for c in chosen if typed[id(c)] > 0 and c.list_id is None), None)
-    if lead is None:
+    holding = [c for c in chosen if typed[id(c)] > 0 and (c is chosen[0] or c.list_id is None)]
+    if not holding:
         return chosen
+    lead = next((c for c in holding if states_anchor(question, c)), holding[0])
+    if lead is chosen[0]:
+        return chosen  # the best unit holds it already, a list item too: a lower one does not go before it
     return [lead, *(c for c in chosen if c is not lead)]
 
 
