@@ -73,7 +73,8 @@ def compose(
     if not ranked or ranked[0][1] < composition.decline_below:
         return _decline(related)
     follow_up = matrix is not None and analysis.is_follow_up
-    said = _said_before(ranked, pool, matrix, composition.max_said) if follow_up else set()
+    # Any question in a conversation, a follow-up or one that names its own subject: what was said is no news.
+    said = _said_before(ranked, pool, matrix, composition.max_said) if matrix is not None and analysis.said else set()
     said_units = [c for c, _ in ranked if id(c) in said]
     ranked = [(c, p) for c, p in ranked if id(c) not in said]
     if (composition.require_anchor and anchor_missing) or unmentioned >= composition.max_unmentioned:
