@@ -905,3 +905,24 @@ def test_how_many_leads_with_the_number_that_counts_the_asked_noun(ask) -> None:
     )
     answer = ask("Hvor mange medlemmer har venneportalen i dag?", [passage(portal, year=2022), passage(UNRELATED, "notat-2021", 1)])
     assert not answer.declined and "412 medlemmer" in answer.text.split("\n")[0]
+
+
+def test_a_figure_beside_the_asked_term_is_told_from_a_figure_about_something_else(context: AppContext) -> None:
+    """"13 % er ensomme" counts the lonely; "62 % af brugerne …" in the same note counts something else."""
+    note = passage(
+        "Ensomhed blandt ældre\nBoblberg har 300 brugere i kommunen, og 62 % af brugerne henvender sig til borgere i "
+        "andre kommuner. Sundhedsprofilen viser, at 13 % er ensomme.",
+        "notat",
+    )
+    assistant = Assistant(ListRetriever([note]), context.embedder, AnswerConfig())
+    column = FEATURES.index("figure_beside_term")
+
+    def beside(question: str) -> dict[str, float]:
+        analysis = analyse(question)
+        prepared = assistant.extractive.prepare(analysis, assistant.retrieve(analysis, "answer", None))
+        return {unit.text[:12]: float(row[column]) for unit, row in zip(prepared.pool, prepared.matrix)}
+
+    lonely = beside("Hvor mange borgere er ensomme?")
+    assert lonely["Sundhedsprof"] == 1.0 and lonely["Boblberg har"] == 0.0
+    assert beside("Hvor mange brugere har Boblberg?")["Boblberg har"] == 1.0
+    assert set(beside("Hvad er Boblberg?").values()) == {0.0}  # not a question about a figure
