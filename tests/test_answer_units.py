@@ -926,3 +926,18 @@ def test_a_figure_beside_the_asked_term_is_told_from_a_figure_about_something_el
     assert lonely["Sundhedsprof"] == 1.0 and lonely["Boblberg har"] == 0.0
     assert beside("Hvor mange brugere har Boblberg?")["Boblberg har"] == 1.0
     assert set(beside("Hvad er Boblberg?").values()) == {0.0}  # not a question about a figure
+
+
+def test_what_is_x_leads_with_the_sentence_under_the_heading_x(ask) -> None:  # type: ignore[no-untyped-def]
+    """The sentence under an initiative's heading says what it is; the later ones repeat its name more often."""
+    cafe = (
+        "Seniorcaféen\n"
+        "Et mødested for ældre over 65 år, der vil spise sammen og møde nye mennesker.\n"
+        "Seniorcaféen holder åbent tre dage om ugen, og Seniorcaféen har i år haft 40 faste gæster. "
+        "I Seniorcaféen samarbejder frivillige og ansatte om at lave maden."
+    )
+    answer = ask("Hvad er Seniorcaféen?", [passage(cafe, "cafe")])
+    assert answer.text.splitlines()[0].startswith("Seniorcaféen: Et mødested for ældre")
+    # Asked for its status, the heading does not hold the question: the ranking's order stands.
+    status = ask("Hvad er status for Seniorcaféen?", [passage(cafe, "cafe")])
+    assert not status.text.splitlines()[0].startswith("Seniorcaféen: Et mødested")

@@ -142,7 +142,10 @@ def compose(
         return _year_decline(analysis, nearest, related, pool)
     if composition.require_fact and _only_plans(analysis, chosen):
         return _pointed_decline(chosen[0], pool, related, "Dokumenterne siger kun, hvad der var planlagt, forventet eller søgt om")
-    chosen = _in_reading_order(_with_block_neighbour(chosen, ranked, composition.block_ratio), pool)
+    chosen = _with_block_neighbour(chosen, ranked, composition.block_ratio)
+    if _WHAT_IS.match(analysis.typed):
+        chosen = _opening_first(chosen, pool, {t.stem for t in analysis.profile.typed_terms})
+    chosen = _in_reading_order(chosen, pool)
     citations = cite(chosen)
     lines = [_line(unit, c.quote, c.n, _label(unit, pool)) for c, unit in zip(citations, chosen)]
     return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
@@ -626,6 +629,31 @@ def _typed_first(chosen: list[Candidate], pool: Sequence[Candidate], matrix: np.
     if lead is chosen[0]:
         return chosen  # the best unit holds it already, a list item too: a lower one does not go before it
     return [lead, *(c for c in chosen if c is not lead)]
+
+
+# "Hvad er X?" / "Hvad var X for noget?": the question asks what X is.
+_WHAT_IS = re.compile(r"^\s*hvad\s+(?:er|var)\b", re.IGNORECASE)
+
+
+def _opening_first(chosen: list[Candidate], pool: Sequence[Candidate], asked: set[str]) -> list[Candidate]:
+    """"Hvad er X?" leads with the sentence right under the heading X, when one is chosen.
+
+    A note introduces an initiative in the sentence under its heading ("Ung
+    på vej" / "Indsats for unge mellem 18-29 år, der står uden job eller
+    uddannelse."); the sentences after it say how it works and what it did,
+    and share more words with the question because they repeat the name. The
+    heading must hold every word of the question: "Hvad er status for X?"
+    asks for the status, not for what X is.
+    """
+    def opens(unit: Candidate) -> bool:
+        before = [c for c in pool if c.passage is unit.passage and c.end <= unit.start]
+        heading = max(before, key=lambda c: c.end) if before else None
+        return heading is not None and heading.kind is Kind.HEADING and bool(asked) and asked <= heading.terms.stems
+
+    opener = next((c for c in chosen if opens(c)), None)
+    if opener is None or opener is chosen[0]:
+        return chosen
+    return [opener, *(c for c in chosen if c is not opener)]
 
 
 def _year_decline(
