@@ -432,7 +432,7 @@ def _naming_what_follow_up_asks(
 def _said_before(
     ranked: list[tuple[Candidate, float]], pool: Sequence[Candidate], matrix: np.ndarray, max_said: float
 ) -> set[int]:
-    """The units (by identity) the previous answer already said: a follow-up asks something new.
+    """The units (by identity) the previous answer already said: a later question in a conversation asks something new.
 
     Not a unit that holds what the follow-up itself asks for ("Og hvad er status?" after an answer that
     quoted the status line gets it again), nor the best-ranked unit holding the kind of content it asks
