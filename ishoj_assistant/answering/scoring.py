@@ -31,7 +31,7 @@ _MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|nov
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # figure_beside_term: how near a figure must stand to a question term, and how rare the term must be
 # (a share of the question's rarest term's weight). Chosen on the cross-validated answers of dev +
-# Søholm: 2 words gave fact recall 0.800, 3 words 0.789 (docs/answers.md, "Session 23").
+# Søholm: 2 words gave fact recall 0.7999, 3 words 0.789 (docs/answers.md, "Session 23").
 FIGURE_WINDOW = 2
 FIGURE_TERM_SHARE = 0.6
 _SPAN_UNITS = "år|måned|måneder|uge|uger|dage|døgn|timer"
