@@ -646,8 +646,7 @@ def _opening_first(chosen: list[Candidate], pool: Sequence[Candidate], asked: se
     asks for the status, not for what X is.
     """
     def opens(unit: Candidate) -> bool:
-        before = [c for c in pool if c.passage is unit.passage and c.end <= unit.start]
-        heading = max(before, key=lambda c: c.end) if before else None
+        heading = _previous(unit, pool)
         return heading is not None and heading.kind is Kind.HEADING and bool(asked) and asked <= heading.terms.stems
 
     opener = next((c for c in chosen if opens(c)), None)

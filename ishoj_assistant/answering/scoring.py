@@ -284,14 +284,19 @@ class Scorer:
         rare as the question's rarest count: "borgere" stands beside most
         figures of a municipal note.
         """
-        weights = {t: w for t, w in self.idf.items() if not t.isdigit() and len(t) >= 3}
-        rarest = max(weights.values(), default=0.0)
-        asked = [t for t, w in weights.items() if w >= FIGURE_TERM_SHARE * rarest]
         tokens = words(candidate.text)
         figures = {w for f in [*counts(candidate.text, self._asked), *(m.group() for m in _AMOUNT.finditer(candidate.text))] for w in words(f)}
         at_figure = [i for i, t in enumerate(tokens) if t in figures and not _YEAR.fullmatch(t)]
-        at_term = [i for i, t in enumerate(tokens) if _same_word(stem(t), asked)]
+        at_term = [i for i, t in enumerate(tokens) if _same_word(stem(t), self._rarer_terms)]
         return any(abs(i - j) <= FIGURE_WINDOW for i in at_figure for j in at_term)
+
+    @cached_property
+    def _rarer_terms(self) -> list[str]:
+        """The question's terms at least :data:`FIGURE_TERM_SHARE` as rare as its rarest (numbers left out),
+        worked out once per question rather than once per unit."""
+        weights = {t: w for t, w in self.idf.items() if not t.isdigit() and len(t) >= 3}
+        rarest = max(weights.values(), default=0.0)
+        return [t for t, w in weights.items() if w >= FIGURE_TERM_SHARE * rarest]
 
     def satisfies(self, candidate: Candidate, part: QuestionPart) -> bool:
         """The sentence holds the kind of content the part asks for."""
