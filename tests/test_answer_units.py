@@ -34,10 +34,15 @@ CAFE = (
     "Pårørendecaféen mødes den første onsdag i måneden. "
     "Der har i gennemsnit deltaget 11 pårørende pr. gang, og caféen kostede kr. 35.000 i 2022."
 )
-MENTOR_CONVERSATION = [
-    {"role": "user", "content": "Hvor mange unge havde en mentor i 2022?"},
-    {"role": "assistant", "content": "I 2022 havde 54 unge en mentor [1]"},
-]
+def exchange(question: str, answer: str) -> list[dict[str, str]]:
+    """A conversation so far: one question and the assistant's answer to it."""
+    return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
+
+
+MENTOR_CONVERSATION = exchange("Hvor mange unge havde en mentor i 2022?", "I 2022 havde 54 unge en mentor [1]")
+WALKING_CLUB_CONVERSATION = exchange(
+    "Hvor mange går med i gåklubben?", "Gåklubben har været i gang siden marts 2014, og 60 borgere går med hver uge. [1]"
+)
 UNRELATED = (
     "Cykelstier\n"
     "Den nye cykelsti langs åen blev åbnet i foråret, og der er talt 900 cyklister om dagen på hverdage."
@@ -94,7 +99,7 @@ def test_a_year_outside_the_documents_points_to_the_amount_the_conversation_alre
     history: list[dict[str, str]] = []
     for question in ("Hvor mange borgere har brugt klippekortet i 2022?", "Og hvad kostede det?"):
         answer = ask(question, notes, history)
-        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+        history += exchange(question, answer.text)
     assert "120.000" in history[-1]["content"]
     moved = ask("Hvad var budgettet for klippekortet i 2031?", notes, history)
     assert moved.declined and "2031" in moved.text and "2022" in moved.text
@@ -108,10 +113,7 @@ def test_a_year_only_the_previous_answer_named_is_no_reason_to_decline(ask) -> N
         "Det foreslås, at gåklubben gøres permanent med et budget på kr. 95.000 årligt fra 2016.",
         "gaaklub-2015", year=2015,
     )]
-    history = [
-        {"role": "user", "content": "Hvor mange går med i gåklubben?"},
-        {"role": "assistant", "content": "Gåklubben har været i gang siden marts 2014, og 60 borgere går med hver uge. [1]"},
-    ]
+    history = WALKING_CLUB_CONVERSATION
     answer = ask("Hvad kostede det?", notes, history)
     assert not answer.declined and "95.000" in answer.text
     asked = ask("Hvad kostede det i 2014?", notes, history)  # a year the user names still has to be answered
@@ -316,10 +318,9 @@ def test_a_follow_up_does_not_quote_again_what_the_previous_answer_said(ask) -> 
         "Desuden kom 20 af de unge i praktik hos en lokal virksomhed gennem ordningen. "
         "Udgifterne til mentorstøtten udgjorde kr. 1,9 mio. i 2022."
     )
-    history = [
-        {"role": "user", "content": "Hvor mange unge havde en mentor i 2022?"},
-        {"role": "assistant", "content": "I 2022 havde 54 unge en mentor, som støttede dem i at møde stabilt op i uddannelse. [1]"},
-    ]
+    history = exchange(
+        "Hvor mange unge havde en mentor i 2022?", "I 2022 havde 54 unge en mentor, som støttede dem i at møde stabilt op i uddannelse. [1]"
+    )
     for question in ("Hvor mange unge kom i praktik gennem ordningen?", "Og hvad mere fik de unge med mentor?"):
         answer = ask(question, [passage(mentoring, "ungeindsats", year=2022)], history)
         assert "20 af de unge i praktik" in answer.text and "54 unge" not in answer.text
@@ -336,10 +337,7 @@ def test_a_follow_up_gets_the_kind_of_content_it_asks_for_though_the_previous_an
         "Klubben mødes ved biblioteket hver tirsdag formiddag. "
         "Kommunen gav kr. 20.000 til nye gåstave i 2016."
     )
-    history = [
-        {"role": "user", "content": "Hvor mange går med i gåklubben?"},
-        {"role": "assistant", "content": "Gåklubben har været i gang siden marts 2014, og 60 borgere går med hver uge. [1]"},
-    ]
+    history = WALKING_CLUB_CONVERSATION
     answer = ask("Hvornår startede den?", [passage(club, "gaaklub", year=2016)], history)
     assert not answer.declined and answer.citations[0].quote.startswith("Gåklubben har været i gang siden marts 2014")
 
@@ -411,10 +409,9 @@ def test_a_formal_subject_is_no_reference_back(ask) -> None:  # type: ignore[no-
         "Træningen i eget hjem tager udgangspunkt i borgerens egen hverdag. "
         "Det foreslås, at indsatsen gøres permanent med et årligt budget på 441.000 kr."
     )
-    history = [
-        {"role": "user", "content": "Hvor mange borgere har fået hverdagstræning i eget hjem?"},
-        {"role": "assistant", "content": "Gennem hverdagstræning i eget hjem er omkring 100 ældre borgere blevet mere selvhjulpne. [1]"},
-    ]
+    history = exchange(
+        "Hvor mange borgere har fået hverdagstræning i eget hjem?", "Gennem hverdagstræning i eget hjem er omkring 100 ældre borgere blevet mere selvhjulpne. [1]"
+    )
     answer = ask("Hvad koster den om året?", [passage(training, "hverdagstraening", year=2015)], history)
     assert "441.000" in answer.text.splitlines()[0]
 
