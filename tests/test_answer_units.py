@@ -311,6 +311,15 @@ def test_a_follow_up_carries_the_previous_turn_s_topic(ask) -> None:  # type: ig
     assert "1,9 mio" in answer.text and "35.000" not in answer.text
 
 
+def test_a_follow_up_to_a_follow_up_keeps_the_topic_the_conversation_started_with(ask) -> None:  # type: ignore[no-untyped-def]
+    """The turn before names nothing ("Hvad var målet?"); the topic is the one the first turn set."""
+    passages = [passage(CAFE, "paaroerende", year=2022), passage(MENTORS, "ungeindsats", year=2022)]
+    history = [*MENTOR_CONVERSATION, *exchange("Hvad var målet?", "Det kan jeg ikke finde i dokumenterne.")]
+    answer = ask("Hvad kostede det?", passages, history)
+    assert answer.resolved_question and "mentor" in answer.resolved_question
+    assert "1,9 mio" in answer.text and "35.000" not in answer.text
+
+
 def test_a_follow_up_does_not_quote_again_what_the_previous_answer_said(ask) -> None:  # type: ignore[no-untyped-def]
     mentoring = (
         "Mentorstøtte til unge\n"

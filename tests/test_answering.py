@@ -14,7 +14,7 @@ import pytest
 
 from ishoj_assistant.answering.assistant import FALLBACK_WARNING, Assistant
 from ishoj_assistant.answering.checker import DECLINE_TEXT
-from ishoj_assistant.answering.conversation import is_follow_up, standalone_query
+from ishoj_assistant.answering.conversation import is_follow_up, resolved_question, standalone_query, topic_turns
 from ishoj_assistant.answering.export import draft_filename, draft_sections, draft_to_docx, draft_to_markdown
 from ishoj_assistant.answering.question import QuestionProfile
 from ishoj_assistant.answering.config import AnswerConfig
@@ -130,6 +130,22 @@ def test_a_question_with_its_own_topic_is_not_a_follow_up() -> None:
     assert not is_follow_up(question, BOBLBERG_HISTORY)
     assert standalone_query(question, BOBLBERG_HISTORY) == question
     assert standalone_query("Og hvad med det?", []) == "Og hvad med det?"
+
+
+def test_a_chain_of_follow_ups_keeps_the_topic_its_first_turn_set_until_a_new_topic_starts() -> None:
+    def turns(*questions: str) -> list[dict[str, str]]:
+        return [t for q in questions for t in ({"role": "user", "content": q}, {"role": "assistant", "content": "Svar. [1]"})]
+
+    chain = turns("Hvor mange borgere har været igennem kontinensklinikken?", "Hvad var målet?", "Og året efter?")
+    assert topic_turns(chain) == ["Hvor mange borgere har været igennem kontinensklinikken?", "Hvad var målet?", "Og året efter?"]
+    query = standalone_query("Hvad kostede det?", chain).lower()
+    assert "kontinensklinikken" in query and "året" in query and "målet" not in query  # the first and newest turn
+    assert "(om: Hvor mange borgere har været igennem kontinensklinikken? › Hvad var målet? › Og året efter?)" in (
+        resolved_question("Hvad kostede det?", chain) or ""
+    )
+    new_topic = chain + turns("Hvor mange bruger Boblberg?")
+    assert topic_turns(new_topic) == ["Hvor mange bruger Boblberg?"]
+    assert "kontinensklinikken" not in standalone_query("Hvad kostede det?", new_topic).lower()
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from typing import Literal
 
 from ishoj_assistant.answering.base import AnswerRequest, Answerer, History
 from ishoj_assistant.answering.config import AnswerConfig
-from ishoj_assistant.answering.conversation import points_back, resolved_question, standalone_query
+from ishoj_assistant.answering.conversation import points_back, resolved_question, standalone_query, topic_turns
 from ishoj_assistant.answering.draft import DraftAnswerer, topic_query
 from ishoj_assistant.answering.scoring import missing_anchor
 from ishoj_assistant.answering.ranked import ExtractiveAnswerer
@@ -81,7 +81,7 @@ class Assistant:
         """
         said = " ".join(t["content"] for t in history[-2:] if t.get("role") == "assistant")
         standalone = standalone_query(question, history)
-        topic = next((t["content"] for t in reversed(history) if t.get("role") == "user"), "") if standalone != question else ""
+        topic = "\n".join(topic_turns(history)) if standalone != question else ""
         if topic and not points_back(question):
             # "Og genoptræningen – hvor lang er ventetiden nu?" names its own subject: it is part of the topic.
             topic = f"{topic}\n{question}"

@@ -23,8 +23,6 @@ _ANAPHORA = frozenset({"det", "den", "de", "dem", "der", "dette", "disse", "dere
 _ARTICLES = frozenset({"de", "den", "det"})
 # A question with at most this many content words of its own is "short".
 _SHORT_CONTENT = 3
-# How many earlier user turns contribute their topic.
-_USER_TURNS = 2
 
 
 def is_follow_up(question: str, history: History) -> bool:
@@ -90,11 +88,31 @@ def _is_article(tokens: list[str], i: int) -> bool:
     return tokens[i - 1] in COPULAS and following.endswith("e") and following not in STOPWORDS
 
 
+def topic_turns(history: History) -> list[str]:
+    """The user turns the conversation's topic was set and narrowed in: the last one that stood on its own,
+    then the follow-ups after it.
+
+    In "Hvad har X opnået?" → "Hvad var målet?" → "Hvor mange penge fik den?"
+    the last question's "den" is X, which only the first turn names; the
+    turn before it is itself a follow-up and names nothing.
+    """
+    chain: list[str] = []
+    for i in range(len(history) - 1, -1, -1):
+        if history[i].get("role") != "user":
+            continue
+        chain.insert(0, history[i]["content"].strip())
+        if not is_follow_up(history[i]["content"], history[:i]):
+            break
+    return chain
+
+
 def standalone_query(question: str, history: History) -> str:
-    """The question itself, or for a follow-up the question plus the earlier topic."""
+    """The question itself, or for a follow-up the question plus the earlier topic: the turn that set it and
+    the newest turn that narrowed it."""
     if not is_follow_up(question, history):
         return question
-    user_turns = [t["content"] for t in history if t.get("role") == "user"][-_USER_TURNS:]
+    topic = topic_turns(history)
+    user_turns = topic[:1] + topic[1:][-1:]
     assistant_turns = [_lead(t["content"]) for t in history if t.get("role") == "assistant"][-1:]
     context_words = [w for text in [*user_turns, *assistant_turns] for w in _content_words(text)]
     return " ".join(dict.fromkeys([*context_words, question]))
@@ -122,8 +140,8 @@ def resolved_question(question: str, history: History) -> str | None:
     """
     if not is_follow_up(question, history):
         return None
-    last_user = next((t["content"].strip() for t in reversed(history) if t.get("role") == "user"), "")
-    return f"{question.strip()} (om: {last_user})" if last_user else None
+    topic = topic_turns(history)
+    return f"{question.strip()} (om: {' › '.join(topic)})" if topic else None
 
 
 def _content_words(text: str) -> list[str]:
