@@ -108,6 +108,9 @@ def compose(
             asked.extend(unseen(asked_unit, asked))
         chosen = [*asked, *(c for c in chosen if c not in asked)]
     for candidate, p in ranked[1:]:
+        # When the best unit stands in a list, only add_ratio stops the answer: a list question's facts may be
+        # spread over several lists, and counting each list as one of max_units cut cross-validated fact
+        # recall (docs/answers.md, session 24).
         if len(chosen) >= composition.max_units + (len(chosen) - 1 if best.list_id is not None else 0):
             break
         if p < composition.add_ratio * best_p:
