@@ -320,6 +320,18 @@ def test_a_follow_up_to_a_follow_up_keeps_the_topic_the_conversation_started_wit
     assert "1,9 mio" in answer.text and "35.000" not in answer.text
 
 
+def test_carrying_the_question_over_to_a_new_name_moves_the_conversation_there(ask) -> None:  # type: ignore[no-untyped-def]
+    """"Hvad med X?" asks the last question about X, a name the conversation never used; what follows is about X."""
+    passages = [passage(MENTORS, "ungeindsats", year=2022), passage(CAFE, "paaroerende", year=2022)]
+    history = list(MENTOR_CONVERSATION)
+    moved = ask("Hvad med Pårørendecaféen?", passages, history)
+    assert "pårørende" in moved.text.splitlines()[0].lower() and "mentor" not in moved.text.lower()
+    history += exchange("Hvad med Pårørendecaféen?", moved.text)
+    cost = ask("Hvad kostede den?", passages, history)
+    assert cost.resolved_question and cost.resolved_question.endswith("(om: Hvad med Pårørendecaféen?)")
+    assert "35.000" in cost.text and "1,9 mio" not in cost.text
+
+
 def test_a_follow_up_does_not_quote_again_what_the_previous_answer_said(ask) -> None:  # type: ignore[no-untyped-def]
     mentoring = (
         "Mentorstøtte til unge\n"

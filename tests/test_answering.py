@@ -146,6 +146,12 @@ def test_a_chain_of_follow_ups_keeps_the_topic_its_first_turn_set_until_a_new_to
     new_topic = chain + turns("Hvor mange bruger Boblberg?")
     assert topic_turns(new_topic) == ["Hvor mange bruger Boblberg?"]
     assert "kontinensklinikken" not in standalone_query("Hvad kostede det?", new_topic).lower()
+    # Carried over to a name the conversation never used, the question is asked of it, not of the last answer.
+    carried = standalone_query("Hvad med Boblberg?", chain).lower()
+    assert "boblberg" in carried and "kontinensklinikken" in carried and "svar" not in carried.split()
+    moved = chain + turns("Hvad med Boblberg?")
+    assert topic_turns(moved) == ["Hvad med Boblberg?"]
+    assert "kontinensklinikken" not in standalone_query("Hvor mange bruger det?", moved).lower()
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,13 @@ from typing import Literal
 
 from ishoj_assistant.answering.base import AnswerRequest, Answerer, History
 from ishoj_assistant.answering.config import AnswerConfig
-from ishoj_assistant.answering.conversation import points_back, resolved_question, standalone_query, topic_turns
+from ishoj_assistant.answering.conversation import (
+    names_new,
+    points_back,
+    resolved_question,
+    standalone_query,
+    topic_turns,
+)
 from ishoj_assistant.answering.draft import DraftAnswerer, topic_query
 from ishoj_assistant.answering.scoring import missing_anchor
 from ishoj_assistant.answering.ranked import ExtractiveAnswerer
@@ -83,8 +89,9 @@ class Assistant:
         standalone = standalone_query(question, history)
         topic = "\n".join(topic_turns(history)) if standalone != question else ""
         if topic and not points_back(question):
-            # "Og genoptræningen – hvor lang er ventetiden nu?" names its own subject: it is part of the topic.
-            topic = f"{topic}\n{question}"
+            # "Og genoptræningen – hvor lang er ventetiden nu?" names its own subject: it is part of the topic,
+            # and "Hvad med Boblberg?", naming what the conversation never did, is the whole of it.
+            topic = question if names_new(question, history) else f"{topic}\n{question}"
         condensed = self.condenser(question, history) if self.condenser else None
         if condensed:
             return analyse(question, condensed, self.newest_year(), said, topic), condensed

@@ -88,20 +88,27 @@ def _is_article(tokens: list[str], i: int) -> bool:
     return tokens[i - 1] in COPULAS and following.endswith("e") and following not in STOPWORDS
 
 
+def _starts_topic(question: str, history: History) -> bool:
+    """Whether a question sets the conversation's topic: it stands on its own, or it carries the earlier
+    question over to something the conversation never named ("Hvad med Boblberg?")."""
+    return not is_follow_up(question, history) or names_new(question, history)
+
+
 def topic_turns(history: History) -> list[str]:
-    """The user turns the conversation's topic was set and narrowed in: the last one that stood on its own,
-    then the follow-ups after it.
+    """The user turns the conversation's topic was set and narrowed in: the last one that set it
+    (:func:`_starts_topic`), then the follow-ups after it.
 
     In "Hvad har X opnået?" → "Hvad var målet?" → "Hvor mange penge fik den?"
     the last question's "den" is X, which only the first turn names; the
-    turn before it is itself a follow-up and names nothing.
+    turn before it is itself a follow-up and names nothing. After "Hvad med
+    Y?" the topic is Y.
     """
     chain: list[str] = []
     for i in range(len(history) - 1, -1, -1):
         if history[i].get("role") != "user":
             continue
         chain.insert(0, history[i]["content"].strip())
-        if not is_follow_up(history[i]["content"], history[:i]):
+        if _starts_topic(history[i]["content"], history[:i]):
             break
     return chain
 
@@ -113,7 +120,10 @@ def standalone_query(question: str, history: History) -> str:
         return question
     topic = topic_turns(history)
     user_turns = topic[:1] + topic[1:][-1:]
-    assistant_turns = [_lead(t["content"]) for t in history if t.get("role") == "assistant"][-1:]
+    # What the last answer led with is what "det" points to; a question naming something new points elsewhere.
+    assistant_turns = [] if names_new(question, history) else [
+        _lead(t["content"]) for t in history if t.get("role") == "assistant"
+    ][-1:]
     context_words = [w for text in [*user_turns, *assistant_turns] for w in _content_words(text)]
     return " ".join(dict.fromkeys([*context_words, question]))
 
