@@ -125,6 +125,15 @@ def test_a_follow_up_is_searched_with_the_previous_answer_s_lead_not_all_of_it()
     assert "biblioteket" not in query and "[1]" not in query and " 1 " not in f" {query} "
 
 
+def test_a_follow_up_after_a_decline_is_searched_with_the_answer_it_pointed_to_not_the_decline_s_words() -> None:
+    question = {"role": "user", "content": "Hvor mange deltog i seniorsvømningen i 2031?"}
+    pointed = f"{DECLINE_TEXT} Spørgsmålet gælder 2031, men det nærmeste svar gælder 2019: I 2019 deltog 40 borgere. [1]"
+    for answer, pointed_to in ((pointed, ["40", "borgere"]), (DECLINE_TEXT, [])):
+        query = standalone_query("Hvad kostede det?", [question, {"role": "assistant", "content": answer}]).lower().split()
+        assert "seniorsvømningen" in query and all(word in query for word in pointed_to)
+        assert not {"finde", "dokumenterne", "nærmeste", "gælder"} & set(query)
+
+
 def test_a_question_with_its_own_topic_is_not_a_follow_up() -> None:
     question = "Hvor mange borgere har været igennem kontinensklinikken?"
     assert not is_follow_up(question, BOBLBERG_HISTORY)

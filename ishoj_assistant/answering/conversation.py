@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from ishoj_assistant.answering.checker import DECLINE_TEXT
 from ishoj_assistant.danish import COPULAS, MIN_TOPIC_STEM, STATUS_IDIOM, STOPWORDS, content_words, stem, words
 
 History = Sequence[Mapping[str, str]]
@@ -132,13 +133,19 @@ _MARKER = re.compile(r"\[\d+\]")
 
 
 def _lead(answer: str) -> str:
-    """The previous answer's first line, without its source markers.
+    """The previous answer's first line, without its source markers; of a decline, only the nearest answer it
+    cited ("Det kan jeg ikke finde … Spørgsmålet gælder 2020, men …: <quote>").
 
     "det" in a follow-up points to what the answer led with; the rest of a
     long answer (further sentences, a whole list) would outweigh the question
-    and the topic in the search and find the passages already shown.
+    and the topic in the search and find the passages already shown. The
+    decline's own words ("finde", "dokumenterne", "nærmeste svar") are about
+    no topic at all.
     """
-    return _MARKER.sub(" ", answer.strip().split("\n", 1)[0])
+    first = answer.strip().split("\n", 1)[0]
+    if first.startswith(DECLINE_TEXT):
+        first = first[len(DECLINE_TEXT) :].partition(": ")[2]
+    return _MARKER.sub(" ", first)
 
 
 def resolved_question(question: str, history: History) -> str | None:
