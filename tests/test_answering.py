@@ -286,8 +286,17 @@ def test_a_draft_never_quotes_a_bare_name_from_a_list(assistant: Assistant) -> N
     assert not [c.quote for c in draft.citations if re.fullmatch(r"\s*(?:[-•]|\d{1,2}[.)])?\s*(?:\S+\s*){1,4}", c.quote)]
 
 
-def test_an_off_topic_draft_request_declines(assistant: Assistant) -> None:
-    draft = assistant.answer("Skriv et udkast til en ansøgning om droner, der leverer varer til rumstationen", mode="draft")
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Skriv et udkast til en ansøgning om droner, der leverer varer til rumstationen",
+        # Every passage together mentions a part of "medicinlevering" ("overlevering"); none is about it.
+        "Skriv en ansøgning om droner til medicinlevering",
+        "Skriv et afsnit om kunstig intelligens i hjemmeplejen til en fondsansøgning",
+    ],
+)
+def test_an_off_topic_draft_request_declines(assistant: Assistant, request_text: str) -> None:
+    draft = assistant.answer(request_text, mode="draft")
     assert draft.declined and draft.mode == "draft" and not draft.citations
 
 
