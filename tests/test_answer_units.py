@@ -304,6 +304,13 @@ def test_a_table_of_contents_is_no_answer_to_a_list_question(ask) -> None:  # ty
     assert "Resultater for" not in answer.text
 
 
+@pytest.mark.parametrize("question", ["Hvor mange penge fik Pårørendecaféen?", "Hvor mange penge gik til caféen?"])
+def test_words_asking_for_money_need_not_stand_in_the_documents(ask, question: str) -> None:  # type: ignore[no-untyped-def]
+    """The sum answers "hvor mange penge"; the documents write "kr.", not "penge"."""
+    answer = ask(question, [passage(CAFE, "paaroerende", year=2022), passage(MENTORS, "ungeindsats", year=2022)])
+    assert not answer.declined and "35.000" in answer.text.splitlines()[0]
+
+
 def test_a_follow_up_carries_the_previous_turn_s_topic(ask) -> None:  # type: ignore[no-untyped-def]
     passages = [passage(CAFE, "paaroerende", year=2022), passage(MENTORS, "ungeindsats", year=2022)]
     answer = ask("Hvad kostede det?", passages, MENTOR_CONVERSATION)

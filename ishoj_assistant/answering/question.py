@@ -114,7 +114,8 @@ def _which(tokens: list[str]) -> str | None:
     return next((tokens[i + 1] for i, w in enumerate(tokens[:-1]) if w.startswith("hvilk")), None)
 
 
-def _is_amount_word(word: str) -> bool:
+def is_amount_word(word: str) -> bool:
+    """A word that asks for a sum of money ("penge", "koster", "budgettet")."""
     return word in _AMOUNT_WORDS or word.startswith(_AMOUNT_PREFIXES)
 
 
@@ -126,12 +127,12 @@ def _asks_amount(tokens: list[str]) -> bool:
     beløb søgte vi?" and "Hvor mange penge ...?" ask for the sum.
     """
     asked = _which(tokens)
-    if asked is not None and not _is_amount_word(asked):
+    if asked is not None and not is_amount_word(asked):
         return False
     opening = tokens[1:3] if tokens[:1] == ["og"] else tokens[:2]
-    if opening[:1] == ["hvad"] and len(opening) > 1 and opening[1] not in _COPULAS and not _is_amount_word(opening[1]):
+    if opening[:1] == ["hvad"] and len(opening) > 1 and opening[1] not in _COPULAS and not is_amount_word(opening[1]):
         return False  # "Hvad skete der med budgettet?" asks what became of it, not how much it was
-    return any(_is_amount_word(w) for w in tokens)
+    return any(is_amount_word(w) for w in tokens)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from ishoj_assistant.answering.candidates import Candidate, Kind
 from ishoj_assistant.answering.checker import DECLINE_TEXT
 from ishoj_assistant.answering.config import AnswerConfig
 from ishoj_assistant.answering.matching import Term, TermSet, Vocabulary, mentions, mentions_head, question_terms
-from ishoj_assistant.answering.question import QuestionPart, QuestionProfile
+from ishoj_assistant.answering.question import QuestionPart, QuestionProfile, is_amount_word
 from ishoj_assistant.danish import MIN_TOPIC_STEM, numbers, stem, words
 from ishoj_assistant.models import Answer, Citation, Passage
 
@@ -185,8 +185,11 @@ class Scorer:
         something else.
         """
         mentioned = frozenset().union(*self._own.values(), *self._context.values(), *self._heading.values())
-        total = sum(self.idf.values())
-        return sum(w for t, w in self.idf.items() if t not in mentioned) / total if total else 1.0
+        # "penge", "koster", "beløb" say what kind of answer is asked; an answer says "kr." instead.
+        asked_kind = {t.stem for t in self.profile.terms if is_amount_word(t.word)}
+        weights = {t: w for t, w in self.idf.items() if t not in asked_kind}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t not in mentioned) / total if total else 1.0
 
     def passage_topic_coverage(self, candidate: Candidate) -> float:
         """Share of the question's topic terms the unit's whole passage (title, section, text) mentions.
