@@ -311,6 +311,18 @@ def test_words_asking_for_money_need_not_stand_in_the_documents(ask, question: s
     assert not answer.declined and "35.000" in answer.text.splitlines()[0]
 
 
+def test_a_list_repeated_by_overlapping_chunks_is_quoted_once_and_no_lead_in_ends_the_answer(ask) -> None:  # type: ignore[no-untyped-def]
+    first = (
+        "Politiske mål\nInitiativerne opfylder mål i følgende politikker:\n• Seniorpolitikken\n• Sundhedspolitikken\n"
+        "• Frivilligpolitikken\nEksempelvis opfylder træningen politikkernes mål på følgende måde:"
+    )
+    # The next chunk opens with the overlap: the same list, which the lead-in above does not announce.
+    second = "• Seniorpolitikken\n• Sundhedspolitikken\n• Frivilligpolitikken\nTræningen holder borgerne længst muligt i eget hjem."
+    answer = ask("Hvilke politikker opfylder initiativerne?", [passage(first, "status"), passage(second, "status", index=1)])
+    assert not answer.declined and answer.text.count("Sundhedspolitikken") == 1
+    assert not answer.text.splitlines()[-1].removesuffix(f" [{len(answer.citations)}]").endswith(":")
+
+
 def test_a_follow_up_carries_the_previous_turn_s_topic(ask) -> None:  # type: ignore[no-untyped-def]
     passages = [passage(CAFE, "paaroerende", year=2022), passage(MENTORS, "ungeindsats", year=2022)]
     answer = ask("Hvad kostede det?", passages, MENTOR_CONVERSATION)

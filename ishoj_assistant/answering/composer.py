@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ishoj_assistant.answering.candidates import Candidate, Kind, text_key
+from ishoj_assistant.answering.candidates import Candidate, Kind, distinct, text_key
 from ishoj_assistant.answering.checker import DECLINE_TEXT
 from ishoj_assistant.answering.features import FEATURES, effective_years, points_elsewhere, quotable
 from ishoj_assistant.answering.question import PROSPECTIVE, asks_what_happened, counted_noun
@@ -148,7 +148,7 @@ def compose(
     chosen = _with_block_neighbour(chosen, ranked, composition.block_ratio)
     if _WHAT_IS.match(analysis.typed):
         chosen = _opening_first(chosen, pool, {t.stem for t in analysis.profile.typed_terms})
-    chosen = _in_reading_order(chosen, pool)
+    chosen = _without_trailing_lead_in(distinct(_in_reading_order(chosen, pool)))  # overlapping chunks repeat sentences
     citations = cite(chosen)
     lines = [_line(unit, c.quote, c.n, _label(unit, pool)) for c, unit in zip(citations, chosen)]
     return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
@@ -528,6 +528,14 @@ def _in_reading_order(chosen: list[Candidate], pool: Sequence[Candidate]) -> lis
         out.remove(unit)
         out.insert(out.index(previous) + 1, unit)
     return out
+
+
+def _without_trailing_lead_in(chosen: list[Candidate]) -> list[Candidate]:
+    """The answer without a lead-in at its end: "… på følgende måde:" announces what the answer does not show
+    (its items were another list's, dropped as repeats, or are not among the passages)."""
+    while len(chosen) > 1 and chosen[-1].kind is Kind.LEAD_IN:
+        chosen = chosen[:-1]
+    return chosen
 
 
 def _lists_together(chosen: list[Candidate]) -> list[Candidate]:
