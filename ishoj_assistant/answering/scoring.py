@@ -185,9 +185,10 @@ class Scorer:
         something else.
         """
         mentioned = frozenset().union(*self._own.values(), *self._context.values(), *self._heading.values())
-        # "penge", "koster", "beløb" say what kind of answer is asked; an answer says "kr." instead.
+        # "penge", "koster", "beløb" say what kind of answer is asked; an answer says "kr." instead. A question of
+        # nothing else ("Hvad er budgettet?") is judged on them.
         asked_kind = {t.stem for t in self.profile.terms if is_amount_word(t.word)}
-        weights = {t: w for t, w in self.idf.items() if t not in asked_kind}
+        weights = {t: w for t, w in self.idf.items() if t not in asked_kind} or self.idf
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if t not in mentioned) / total if total else 1.0
 
