@@ -195,6 +195,14 @@ def test_missing_field_is_reported_in_danish(api: httpx.Client) -> None:
     assert response.status_code == 422 and "Feltet 'question' mangler" in response.json()["detail"]
 
 
+def test_an_unknown_field_is_refused_not_ignored(api: httpx.Client) -> None:
+    """A misspelt filter must not quietly search the whole archive."""
+    response = api.post("/api/ask", json={"question": "Hvor mange borgere blev udredt?", "filters": {"years": [2023]}})
+    assert response.status_code == 422 and "Feltet 'filters.years' findes ikke" in response.json()["detail"]
+    search = api.post("/api/search", json={"query": "kontinensklinik", "top_k": 3})
+    assert search.status_code == 422 and "Feltet 'top_k' findes ikke" in search.json()["detail"]
+
+
 def test_documents_lists_the_corpus_and_serves_the_original_pdf(api: httpx.Client) -> None:
     documents = api.get("/api/documents").json()["documents"]
     assert sorted(d["file"] for d in documents) == sorted(p.name for p in SHIPPED_CORPUS.glob("*.pdf"))

@@ -47,6 +47,8 @@ def _message(error: dict[str, Any]) -> str:
         return f"Feltet '{field}' indeholder ugyldige tegn"
     if kind == "missing":
         return f"Feltet '{field}' mangler"
+    if kind == "extra_forbidden":
+        return f"Feltet '{field}' findes ikke (se /docs for de felter, forespørgslen kan have)"
     return f"Ugyldig værdi i feltet '{field}'"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ishoj_assistant.models import Answer, DocType, SearchFilters
 from ishoj_assistant.services.text_input import check_text
@@ -20,7 +20,14 @@ MAX_HISTORY_TURNS = 20
 MAX_TURN_CHARS = 20_000
 
 
-class Filters(BaseModel):
+class _Request(BaseModel):
+    """A request body: a field it does not know is refused, not ignored. A misspelt filter ("years" for
+    "year") would otherwise search the whole archive while the caller believes it filtered."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Filters(_Request):
     doc_id: str | None = Field(None, pattern=r"^[a-z0-9-]{1,200}$")
     doc_type: DocType | None = None
     year: int | None = Field(None, ge=1900, le=2100)
@@ -30,7 +37,7 @@ class Filters(BaseModel):
         return None if filters.is_empty() else filters
 
 
-class SearchRequest(BaseModel):
+class SearchRequest(_Request):
     query: str
     k: int = Field(10, ge=1, le=50)
     filters: Filters = Field(default_factory=Filters)
@@ -55,12 +62,12 @@ class SearchResponse(BaseModel):
     results: list[SearchResult]
 
 
-class Turn(BaseModel):
+class Turn(_Request):
     role: Literal["user", "assistant"]
     content: str = Field(max_length=MAX_TURN_CHARS)  # pydantic refuses a lone surrogate here itself (string_unicode)
 
 
-class AskRequest(BaseModel):
+class AskRequest(_Request):
     question: str
     history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS)
     mode: Literal["answer", "draft"] = "answer"
