@@ -484,6 +484,22 @@ def test_a_sentence_that_refers_back_comes_after_the_sentence_it_refers_to(ask) 
 
 
 
+def test_a_sentence_pointing_back_with_a_pronominal_adverb_follows_the_sentence_it_points_to(ask) -> None:  # type: ignore[no-untyped-def]
+    """"Vejen dertil …", "Herudover …" speak of what the sentence before said; quoted first, the answer opens on
+    a reference to nothing."""
+    text = (
+        "Indsatsen mod ensomhed\n"
+        "Visionen er et lokalsamfund, hvor ingen ældre føler sig ensomme. "
+        "Vejen dertil går gennem indsatser mod ensomhed i både foreninger, plejecentre og boligområder i hele kommunen."
+    )
+    answer = ask("Hvad er visionen for indsatser mod ensomhed i foreninger og plejecentre?", [passage(text)])
+    quotes = [c.quote for c in answer.citations]
+    pointing = next((i for i, q in enumerate(quotes) if q.startswith("Vejen dertil")), None)
+    assert pointing != 0, answer.text
+    if pointing is not None:
+        assert quotes[pointing - 1].startswith("Visionen er et lokalsamfund"), answer.text
+
+
 def test_a_chain_of_references_back_is_quoted_from_its_start(ask) -> None:  # type: ignore[no-untyped-def]
     """"I stedet …" refers back to "Dette ønske …", which refers back in turn: quoted alone, either says
     nothing; the answer reads them from the sentence that names what they refer to."""
@@ -904,6 +920,27 @@ def test_an_amount_counts_only_from_a_passage_naming_what_the_question_is_about(
     passages = [passage(skatepark), passage(fee, "notat-2020", 1, 2020), *others]
     answer = ask("Hvad kostede den nye skatepark i kommunen?", passages)
     assert answer.declined and "60.000" not in answer.text
+
+
+def test_a_passage_writing_the_asked_compound_apart_is_about_it(ask) -> None:  # type: ignore[no-untyped-def]
+    """A note on yoga where "et hold" needs eight participants answers for the question's "yogahold"; a rare
+    verb of the question ("oprette") in an unrelated passage made that note look off topic, and the count it
+    gives was declined."""
+    walks = (
+        "Motion for seniorer\n"
+        "Der er i år gennemført 12 forløb med yoga på biblioteket. "
+        "Der skal mindst være 8 deltagere, før et hold kan starte."
+    )
+    other = "Nye foreninger\nKommunen hjælper borgere, der vil oprette en ny forening, med vedtægter og lokaler."
+    busy = [
+        passage("Pårørendecaféen\nCaféen havde i år 20 deltagere pr. gang i gennemsnit.", "notat-2021", 2, 2021),
+        passage("Sorggrupper\nDe to sorggrupper har i alt 14 deltagere.", "notat-2022", 3, 2022),
+    ]
+    answer = ask(
+        "Hvor mange deltagere skal der være for at oprette et yogahold?",
+        [passage(walks), passage(other, "notat-2020", 1, 2020), *busy],
+    )
+    assert not answer.declined and "8 deltagere" in answer.text, answer.text
 
 
 def test_a_rate_in_the_question_is_no_topic_word_the_documents_must_repeat(ask) -> None:  # type: ignore[no-untyped-def]

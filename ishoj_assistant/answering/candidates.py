@@ -65,9 +65,12 @@ _BACK_REFERENCES = frozenset(
     {"dette", "det", "denne", "disse", "årsagen", "heraf", "her", "de", "derfor", "dermed", "herved"}
 )
 # "Antallet er lavere end forventet" speaks of the number just given; "Antallet af deltagere" names its own.
+# "Vejen dertil går …", "Herudover er der …": a pronominal adverb among the first two words points at what
+# the sentence before said.
 _BACK_PHRASE = re.compile(
     r"^\W*(?:i stedet|til gengæld|på den måde"
-    r"|(?:antallet|andelen|tallet|beløbet|stigningen|faldet)(?!\s+(?:af|på|for)\b))\b",
+    r"|(?:antallet|andelen|tallet|beløbet|stigningen|faldet)(?!\s+(?:af|på|for)\b)"
+    r"|(?:\w+\s+)?(?:der|her)(?:til|af|ved|med|udover|efter))\b",
     re.IGNORECASE,
 )
 # "Det foreslås, at ...", "Det forventes ...": a formal subject before a passive verb refers to nothing.
