@@ -6,7 +6,7 @@ from __future__ import annotations
 from ishoj_assistant.answering.candidates import Kind, candidates, line_kinds
 from ishoj_assistant.answering.features import quotable
 from ishoj_assistant.answering.scoring import _DATE, counts, missing_anchor
-from ishoj_assistant.answering.matching import Term, TermSet, Vocabulary, mentions, mentions_head
+from ishoj_assistant.answering.matching import Term, TermSet, Vocabulary, mentions, mentions_apart, mentions_head
 from ishoj_assistant.answering.question import QuestionProfile, split_question
 from ishoj_assistant.models import Chunk, Passage
 from ishoj_assistant.sentences import split_sentences
@@ -27,6 +27,18 @@ def test_a_term_matches_the_compounds_it_is_part_of_and_not_chance_substrings() 
     vocabulary = Vocabulary(["kontakt en medarbejder"])
     assert not mentions(TermSet.of("en medarbejder"), head_only, vocabulary)
     assert mentions_head(TermSet.of("en medarbejder"), head_only, vocabulary)
+
+
+def test_a_passage_writing_a_compound_apart_mentions_it_when_its_head_stands_alone() -> None:
+    """Danish writes a compound apart as often as together: a note on "rygestopkurser" where "et hold" needs ten
+    participants is about the question's "rygestophold". A head inside another compound is another thing:
+    "Værdighedsmilliarden" is not the "ældremilliarden" asked about, however often "ældre" is named."""
+    note = "Der er gennemført 3 rygestopkurser. Der skal være 10 deltagere, før et hold kan oprettes."
+    other = "Værdighedsmilliarden giver midler til de ældre i kommunen."
+    vocabulary = Vocabulary([note, other])
+    assert mentions_apart(TermSet.of(note), Term("rygestophold", "rygestophold"), vocabulary)
+    assert not mentions_apart(TermSet.of(other), Term("ældremilliard", "ældremilliarden"), vocabulary)
+    assert not mentions_apart(TermSet.of("Der skal være 10 deltagere, før et hold kan oprettes."), Term("rygestophold", "rygestophold"), vocabulary)
 
 
 def test_an_adjective_matches_the_noun_it_is_derived_from_and_a_short_stem_does_not() -> None:

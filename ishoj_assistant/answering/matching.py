@@ -234,6 +234,29 @@ def mentions(terms: TermSet, term: Term, vocabulary: Vocabulary) -> bool:
     return any(_contains(terms, part, vocabulary) for part in term.parts)
 
 
+def mentions_apart(terms: TermSet, term: Term, vocabulary: Vocabulary) -> bool:
+    """The text mentions the term, or names a compound's head as a word of its own and its first part anywhere.
+
+    "rygestophold" is "et hold" in a passage about "rygestopkurser": Danish
+    writes a compound apart as often as together. Loose enough to say what a
+    whole passage is about, too loose to score a sentence by. The head must
+    stand alone: "milliarden" inside "Værdighedsmilliarden" is another thing
+    than the "ældremilliarden" asked about, however often "ældre" is named.
+    """
+    if mentions(terms, term, vocabulary):
+        return True
+    word = term.word
+    for i in range(MIN_PART, len(word) - MIN_LEFTOVER + 1):
+        head = word[i:]
+        if not (head in terms.words or stem(head) in terms.stems):
+            continue
+        modifier = word[:i]
+        stripped = modifier[:-1] if modifier[-1] in _LINKS and len(modifier) > MIN_PART else modifier
+        if any(part in terms.tokens or _contains(terms, part, vocabulary) for part in {modifier, stripped}):
+            return True
+    return False
+
+
 def mentions_head(terms: TermSet, term: Term, vocabulary: Vocabulary) -> bool:
     """The text mentions only the head of a question compound: "medarbejder" for "kontaktmedarbejder".
 
