@@ -169,11 +169,15 @@ def test_a_chain_of_follow_ups_keeps_the_topic_its_first_turn_set_until_a_new_to
         ("Hvor mange deltagere er der på Cykling uden alder?", False),  # a name the conversation never used
         ("Hvor mange deltagere er der på Boblberg?", True),  # the conversation's own name: "der" may point back
         ("Og hvad med Cykling uden alder?", True),  # a continuation carries the question over to the new name
+        ("Hvor mange deltagere skal der være på et rygestophold?", False),  # a compound the conversation never used
+        ("Hvor mange deltagere skal der være på hvert hold?", True),  # no topic of its own: "der" may point back
+        ("Hvor mange var der til det i rygestopforløbet?", True),  # "det" points back whatever the question names
     ],
 )
 def test_a_short_question_naming_something_new_starts_a_new_topic(question: str, follow_up: bool) -> None:
-    """Existential "der" ("er der") looks like a pointer back; a name the conversation never used says the
-    question has a topic of its own, and answering it from the earlier topic would quote the wrong thing."""
+    """Existential "der" ("er der") looks like a pointer back; a name or a compound the conversation never used
+    says the question has a topic of its own, and answering it from the earlier topic would quote the wrong
+    thing (a count of schools for a course's minimum size)."""
     assert is_follow_up(question, BOBLBERG_HISTORY) is follow_up
 
 

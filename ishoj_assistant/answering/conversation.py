@@ -34,7 +34,18 @@ def is_follow_up(question: str, history: History) -> bool:
     own_words = _content_words(question)  # "Hvordan går det?" names no topic of its own
     if lowered.startswith(_CONTINUATIONS) or not own_words or _names_the_known(own_words):
         return True
-    return points_back(question) and len(own_words) <= _SHORT_CONTENT and not names_new(question, history)
+    # "der" is mostly existential ("skal der være") or relative ("borgere, der …"): it points back only in a
+    # question that names no topic of its own. "Hvor mange deltagere skal der være for at oprette et
+    # rygestophold?" after a turn on a tobacco vision asks about the course, not the vision.
+    pointers = _ANAPHORA - {"der"} if _names_unsaid_topic(own_words, history) else _ANAPHORA
+    return points_back(question, pointers) and len(own_words) <= _SHORT_CONTENT and not names_new(question, history)
+
+
+def _names_unsaid_topic(own_words: list[str], history: History) -> bool:
+    """One of the question's words is as long as a topic's name (a compound such as "rygestophold") and the
+    conversation never said it."""
+    said = {stem(w) for turn in history for w in words(turn.get("content", ""))}
+    return any(len(stem(w)) >= MIN_TOPIC_STEM and stem(w) not in said for w in own_words)
 
 
 # The definite endings of a Danish noun: "målet", "årsagen", "budgetterne".
@@ -67,7 +78,7 @@ _NAME_TOKEN = re.compile(r"[^\W\d_][\w-]*")
 _STATUS_WITH_TOPIC = re.compile(rf"(?:{STATUS_IDIOM.pattern})(?=\s+(?:\w+\s+)?(?:med|for)\b)", re.IGNORECASE)
 
 
-def points_back(question: str) -> bool:
+def points_back(question: str, pointers: frozenset[str] = _ANAPHORA) -> bool:
     """Whether the question refers to something named earlier ("det", "den", "dem" ...).
 
     "Hvordan går det med klippekortet?" names its topic after the idiom, whose
@@ -75,7 +86,7 @@ def points_back(question: str) -> bool:
     "det" is the earlier topic.
     """
     tokens = words(_STATUS_WITH_TOPIC.sub(" ", question))
-    return any(w in _ANAPHORA and not _is_article(tokens, i) for i, w in enumerate(tokens))
+    return any(w in pointers and not _is_article(tokens, i) for i, w in enumerate(tokens))
 
 
 def _is_article(tokens: list[str], i: int) -> bool:
