@@ -44,8 +44,13 @@ def is_follow_up(question: str, history: History) -> bool:
 def _names_unsaid_topic(own_words: list[str], history: History) -> bool:
     """One of the question's words is as long as a topic's name (a compound such as "rygestophold") and the
     conversation never said it."""
-    said = {stem(w) for turn in history for w in words(turn.get("content", ""))}
+    said = {stem(w) for w in _said_words(history)}
     return any(len(stem(w)) >= MIN_TOPIC_STEM and stem(w) not in said for w in own_words)
+
+
+def _said_words(history: History) -> set[str]:
+    """Every word the conversation has said, in either role."""
+    return {w for turn in history for w in words(turn.get("content", ""))}
 
 
 # The definite endings of a Danish noun: "målet", "årsagen", "budgetterne".
@@ -68,7 +73,7 @@ def names_new(question: str, history: History) -> bool:
     question's own; a lower-case word is not ("Hvornår skal de have svar på
     ansøgningen?" still asks about the earlier topic).
     """
-    said = {w for turn in history for w in words(turn.get("content", ""))}
+    said = _said_words(history)
     return any(
         token[0].isupper() and token.lower() not in said for token in _NAME_TOKEN.findall(question)[1:]
     )
