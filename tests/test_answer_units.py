@@ -288,6 +288,26 @@ def test_a_list_question_gets_no_second_list_under_a_heading_that_names_less_of_
     assert "Køkkenet" not in answer.text and "bedre appetit" not in answer.text
 
 
+def test_a_sentence_introducing_its_own_list_is_not_outranked_by_another_list_s_heading(ask) -> None:  # type: ignore[no-untyped-def]
+    # The PDF flowed the list into its lead-in's line: no items are left, only the sentence that names them.
+    spread = passage(
+        "Puljen til ældreområdet – status 2022\n"
+        "Midlerne fra puljen er i 2022 fordelt mellem følgende indsatser: Madklubben Besøgsvenner på plejecentret "
+        "Træning i eget hjem Demensvenlig by\n"
+        "Nedenfor beskrives målene for hver indsats.",
+        "pulje-2022", year=2022,
+    )
+    volunteers = passage(
+        "Indsatser på frivilligområdet under puljen\n"
+        "På nuværende tidspunkt er to indsatser sat i gang.\n"
+        "Det drejer sig om følgende indsatser:\n• Gåklub for seniorer\n• Strikkecafé i biblioteket",
+        "pulje-2022", 1, year=2022,
+    )
+    answer = ask("Hvilke indsatser blev midlerne fra puljen fordelt på i 2022?", [spread, volunteers])
+    assert "Madklubben" in answer.text.splitlines()[0]
+    assert "Strikkecafé" not in answer.text and "Det drejer sig om" not in answer.text
+
+
 def test_a_table_of_contents_is_no_answer_to_a_list_question(ask) -> None:  # type: ignore[no-untyped-def]
     contents = passage(
         "Indledning\n"

@@ -81,14 +81,14 @@ def compose(
         return _decline(related)
     best, best_p = ranked[0]
     # How much of a list question each unit's heading names; empty for any other question.
-    headings = _column("heading_coverage", pool, matrix) if analysis.profile.wants_list and matrix is not None else {}
+    headings = _list_headings(pool, matrix) if analysis.profile.wants_list and matrix is not None else {}
     if headings:
         best = _best_headed_list(best, ranked, headings)
 
     def another_list(unit: Candidate) -> bool:
-        """For a list question, an item of a list whose heading names less of the question than the lead's:
-        not the list asked for, however probable its items."""
-        return bool(headings) and unit.is_list_item and headings[id(unit)] < headings[id(best)]
+        """For a list question, an item or the lead-in of a list whose heading names less of the question than
+        the lead's: not the list asked for, however probable its items."""
+        return bool(headings) and (unit.is_list_item or unit.kind is Kind.LEAD_IN) and headings[id(unit)] < headings[id(best)]
 
     def unseen(unit: Candidate, have: list[Candidate]) -> list[Candidate]:
         """The unit with the rest of its list, less what ``have`` holds already."""
@@ -152,6 +152,21 @@ def compose(
     citations = cite(chosen)
     lines = [_line(unit, c.quote, c.n, _label(unit, pool)) for c, unit in zip(citations, chosen)]
     return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
+
+
+def _list_headings(pool: Sequence[Candidate], matrix: np.ndarray) -> dict[int, float]:
+    """How much of a list question each unit's list heading names: the heading it stands under, or, for a
+    sentence that introduces its own enumeration ("Midlerne er fordelt mellem følgende initiativer: A B C"),
+    the sentence itself, whose words are its list's heading.
+
+    A PDF that flows a list into its lead-in's line leaves no items to find,
+    only that sentence; another list's lead-in under a heading naming more of
+    the question must not outrank it on the heading alone.
+    """
+    headings = _column("heading_coverage", pool, matrix)
+    own = _column("coverage", pool, matrix)
+    return {key: max(value, own[key]) if _OWN_LEAD_IN.search(unit.text) else value
+            for key, value, unit in ((id(c), headings[id(c)], c) for c in pool)}
 
 
 def _best_headed_list(best: Candidate, ranked: list[tuple[Candidate, float]], headings: dict[int, float]) -> Candidate:
@@ -643,6 +658,8 @@ def _typed_first(chosen: list[Candidate], pool: Sequence[Candidate], matrix: np.
 
 
 # "Hvad er X?" / "Hvad var X for noget?": the question asks what X is.
+# A sentence that introduces its own enumeration: a lead-in of several words, a colon, then what it lists.
+_OWN_LEAD_IN = re.compile(r"^\S+(?:\s+\S+){3,}:\s+\S")
 _WHAT_IS = re.compile(r"^\s*hvad\s+(?:er|var)\b", re.IGNORECASE)
 
 
