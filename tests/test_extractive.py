@@ -123,6 +123,19 @@ def test_a_bulleted_list_run_into_its_lead_in_s_line_is_split_at_the_colon_only_
     assert split_sentences("Åbent: kl. 8 - 10 hver dag.") == ["Åbent: kl. 8 - 10 hver dag."]
 
 
+def test_a_list_item_of_two_sentences_keeps_its_list_together() -> None:
+    """An item's second sentence on the item's own line continues the item: the items after it belong to the
+    same list, whether each item has its line or the PDF flowed them all into one."""
+    lines = (
+        "Her følger en status på løsningerne:\n- Liftene er i brug. De bruges mest om natten.\n"
+        "- Stolene er i brug.\n- Sengene er endnu ikke i brug."
+    )
+    flowed = lines.replace("\n-", " -")
+    for text in (lines, flowed):
+        items = [c for c in candidates([passage(text)]) if c.kind is Kind.ITEM]
+        assert len(items) == 3 and len({c.list_id for c in items}) == 1, text
+
+
 def test_a_list_item_run_into_the_next_paragraph_is_cut_where_the_paragraph_begins() -> None:
     """PDF extraction may put the last item of a list and the paragraph after it on one line; the item stays
     an item, and the paragraph's sentence is a sentence of its own, without the item glued before it."""

@@ -472,8 +472,8 @@ def _passage_candidates(passage: Passage, rank: int, list_ids: Iterator[int]) ->
             heading_open = False
             if kind is Kind.ITEM and list_id is None:
                 list_id = next(list_ids)
-            elif kind is Kind.PROSE:
-                list_id = None
+            elif kind is Kind.PROSE and not (list_id is not None and line == previous_line):
+                list_id = None  # a further sentence on an item's own line continues the item, not ends the list
         rows.append((start, end, kind, terms, heading if kind is not Kind.HEADING else EMPTY,
                      list_id if kind in (Kind.ITEM, Kind.LEAD_IN) else None, heading_text if kind is not Kind.HEADING else ""))
         previous_line = line
