@@ -553,6 +553,8 @@ CAFE_PARTNERS = (
         ("Hvilke samarbejdspartnere har caféen?", True),
         ("Ved vi, hvem der kommer i caféen?", False),  # asks about a group, not for a name
         ("Er der forskel på, hvem der kommer i caféen?", False),
+        ("Hvem er målgruppen for caféen?", False),  # a group of people, described rather than named
+        ("Hvem var deltagerne på holdet?", False),
         ("Hvilke aktiviteter har caféen?", False),
     ],
 )

@@ -47,6 +47,8 @@ _RESULT_CUES = ("kom der ud af", "resultat", "effekt", "opnå", "nået", "hvorda
 # "hvilk*" asks it of an organisation word ("konsulentfirma", "samarbejdspartnere").
 _NAME_OPENERS = ("hvem ", "hvad hedder", "hvad hed ")
 _GROUP_CLAUSE = "hvem der "
+# "Hvem er målgruppen?", "hvem var deltagerne?": asked of a group of people, "hvem" wants them described.
+_GROUP_WORDS = ("målgruppe", "deltager", "bruger", "borger", "beboer")
 _ORGANISATION_WORDS = ("firma", "leverandør", "konsulent", "forening", "organisation", "virksomhed", "partner")
 # "Hvilke felter satte vi kryds i?", "hvad valgte vi i skemaet?": the ticked options of a form.
 _TICKED_PREFIXES = ("kryds", "afkryds", "afmærk", "valgt", "valgte")
@@ -104,7 +106,7 @@ def _asks_name(text: str, tokens: list[str]) -> bool:
     """The part asks who (a person, council or company), answered by a name."""
     opening = normalise(text).lstrip().removeprefix("og ")
     if opening.startswith(_NAME_OPENERS) and not opening.startswith(_GROUP_CLAUSE):
-        return True
+        return not any(token.startswith(_GROUP_WORDS) for token in tokens)
     asked = _which(tokens) or ""
     return any(organisation in asked for organisation in _ORGANISATION_WORDS)
 
