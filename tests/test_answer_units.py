@@ -555,6 +555,7 @@ CAFE_PARTNERS = (
         ("Er der forskel på, hvem der kommer i caféen?", False),
         ("Hvem er målgruppen for caféen?", False),  # a group of people, described rather than named
         ("Hvem var deltagerne på holdet?", False),
+        ("Hvem leverer nødkaldet til borgerne?", True),
         ("Hvilke aktiviteter har caféen?", False),
     ],
 )

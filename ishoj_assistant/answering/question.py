@@ -47,8 +47,10 @@ _RESULT_CUES = ("kom der ud af", "resultat", "effekt", "opnå", "nået", "hvorda
 # "hvilk*" asks it of an organisation word ("konsulentfirma", "samarbejdspartnere").
 _NAME_OPENERS = ("hvem ", "hvad hedder", "hvad hed ")
 _GROUP_CLAUSE = "hvem der "
-# "Hvem er målgruppen?", "hvem var deltagerne?": asked of a group of people, "hvem" wants them described.
+# "Hvem er målgruppen?", "hvem var deltagerne?": "hvem" asked of a group of people wants them described. Only
+# as what "hvem er/var" asks about: "Hvem leverer nødkaldet til borgerne?" asks for a name.
 _GROUP_WORDS = ("målgruppe", "deltager", "bruger", "borger", "beboer")
+_COPULAS = ("er", "var")
 _ORGANISATION_WORDS = ("firma", "leverandør", "konsulent", "forening", "organisation", "virksomhed", "partner")
 # "Hvilke felter satte vi kryds i?", "hvad valgte vi i skemaet?": the ticked options of a form.
 _TICKED_PREFIXES = ("kryds", "afkryds", "afmærk", "valgt", "valgte")
@@ -106,9 +108,17 @@ def _asks_name(text: str, tokens: list[str]) -> bool:
     """The part asks who (a person, council or company), answered by a name."""
     opening = normalise(text).lstrip().removeprefix("og ")
     if opening.startswith(_NAME_OPENERS) and not opening.startswith(_GROUP_CLAUSE):
-        return not any(token.startswith(_GROUP_WORDS) for token in tokens)
+        return not _asks_of_group(tokens)
     asked = _which(tokens) or ""
     return any(organisation in asked for organisation in _ORGANISATION_WORDS)
+
+
+def _asks_of_group(tokens: list[str]) -> bool:
+    """The part is "hvem er/var [i] <a group of people>"."""
+    if len(tokens) < 3 or tokens[1] not in _COPULAS:
+        return False
+    asked = tokens[3] if tokens[2] == "i" and len(tokens) > 3 else tokens[2]
+    return asked.startswith(_GROUP_WORDS)
 
 
 def _which(tokens: list[str]) -> str | None:
