@@ -209,14 +209,23 @@ def _ends_table_row(line: str) -> bool:
     return bool(_ROW_END.search(line))
 
 
+# A form's field: a label of up to four words, a colon, and its value ("Ansøgt beløb: kr. 375.000").
+_FIELD = re.compile(r"^[A-ZÆØÅ][\w-]*(?: [\wæøå-]+){0,3}:\s+\S")
+
+
 def _starts_new_paragraph(previous: str, line: str, wide: int, after_item: bool = False) -> bool:
-    """A short line ending a sentence, followed by a capital, ends a paragraph; so does a table row.
+    """A short line ending a sentence, followed by a capital, ends a paragraph; so does a table row, and so
+    does a form's field before the next field.
 
     A list item need not end with a full stop: after a short item line, a
     capital starts the text after the list ("o styrket samspil ... for den
     ældre" / "Det foreslås at ..."), which quoted with the item read as one.
+    A form's fields ("Projektperiode: …", "Ansøgt beløb: …") end in no full
+    stop either; run together they made one "sentence" of every field.
     """
     if line[:1].isupper() and _ends_table_row(previous):
+        return True
+    if _FIELD.match(line) and (_FIELD.match(previous) or len(previous) < 0.75 * wide):
         return True
     return (_ends_sentence(previous) or after_item) and line[:1].isupper() and len(previous) < 0.75 * wide
 

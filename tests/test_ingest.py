@@ -253,6 +253,27 @@ def test_running_footers_are_dropped_and_table_rows_stay_apart(tmp_path: Path) -
     assert "Borgere i forløb 19 58" in lines and "Andel selvhjulpne 63 % 65 %" in lines
 
 
+def test_a_form_s_fields_stay_apart_and_a_wrapped_value_stays_with_its_field(tmp_path: Path) -> None:
+    """Each "Label: value" line of a form is a paragraph of its own, so a question about the amount applied
+    for is not answered with every field at once; a value wrapped onto the next line stays in its field."""
+    pages = [[
+        Heading("A. Stamoplysninger"),
+        Lines((
+            "Projektets titel: Gåklubben – bevægelse og fællesskab",
+            "Projektperiode: 1. januar 2022 – 31. december 2023",
+            "Ansøgt beløb: kr. 375.000",
+            "Samarbejdspartnere: Aktivitetscentret, Ældresagen lokalt, Idrætsforeningen og",
+            "Borgerforeningen",
+        )),
+        Heading("B. Formål"),
+        Paragraph("Projektet skal give flere ældre lyst til at gå sammen i hverdagen."),
+    ]]
+    lines = clean_document(load_document(make_pdf(tmp_path / "ansoegning.pdf", pages))).text.splitlines()
+    assert "Projektperiode: 1. januar 2022 – 31. december 2023" in lines
+    assert "Ansøgt beløb: kr. 375.000" in lines
+    assert "Samarbejdspartnere: Aktivitetscentret, Ældresagen lokalt, Idrætsforeningen og Borgerforeningen" in lines
+
+
 def test_a_line_wrapped_before_an_ordinal_stays_in_its_sentence_and_numbered_lists_stay_lists(tmp_path: Path) -> None:
     """A quarter or a date that PDF extraction puts at the start of a line is not item 2 of a list:
     the sentence keeps its end. A numbered list, lower-case items and wrapped items included, keeps
