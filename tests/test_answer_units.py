@@ -145,6 +145,33 @@ def test_the_asked_year_must_be_in_what_is_said_about_the_named_initiative(ask) 
     assert "Besøgsvenneordningen: Budget" in moved.text  # the quote keeps the heading it needs
 
 
+def test_a_sentence_without_a_year_speaks_of_the_year_of_the_sentence_before_it(ask) -> None:  # type: ignore[no-untyped-def]
+    # A note dated 2022 reports on 2021; its second sentence goes on about 2021's courses, not the cover's year.
+    note = [passage(
+        "Motionskurser\nI 2021 blev der afholdt 6 motionskurser med i alt 58 deltagere. "
+        "Tre måneder efter kurset trænede 70 % af deltagerne stadig hver uge.", "opfoelgning-2022", year=2022,
+    )]
+    answered = ask("Hvor mange deltog i motionskurserne i 2021?", note)
+    assert not answered.declined and "58 deltagere" in answered.text
+    moved = ask("Hvor mange deltog i motionskurserne i 2022?", note)
+    assert moved.declined and "2022" in moved.text and "2021" in moved.text
+
+
+def test_a_figure_about_something_else_is_not_quoted_beside_the_asked_one(ask) -> None:  # type: ignore[no-untyped-def]
+    # The next paragraph shares the year and the verb, and counts another initiative's participants.
+    note = [passage(
+        "Motionskurser\nI 2021 deltog 58 borgere i motionskurserne, fordelt på 6 hold.\n"
+        "Træning efter sygdom\nI 2021 deltog 47 borgere i forløbet, og 29 fortsatte i en forening.", "sundhedspolitikken", year=2022,
+    )]
+    answer = ask("Hvor mange deltog i motionskurserne i 2021?", note)
+    assert "58 borgere" in answer.text
+    assert "47 borgere" not in answer.text
+    # Asked as a follow-up, the subject is what the user asked now, not the conversation's broader topic.
+    history = exchange("Hvilke indsatser nævner notatet om sundhedspolitikken?", "- Motionskurser [1]\n- Træning efter sygdom [2]")
+    follow_up = ask("Hvor mange deltog der i motionskurserne i 2021?", note, history)
+    assert "58 borgere" in follow_up.text and "47 borgere" not in follow_up.text
+
+
 def test_what_happened_is_not_answered_by_what_was_planned(ask) -> None:  # type: ignore[no-untyped-def]
     # The notes say when the club's evaluation is expected and what was applied for, never what came of it.
     planned = [passage(

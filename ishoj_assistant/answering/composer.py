@@ -131,13 +131,16 @@ def compose(
     if matrix is not None and len(analysis.years) > 1:
         typed = _column("typed_match", pool, matrix)
         chosen = _with_each_year(
-            chosen, ranked, analysis.years, typed if typed_question else None, composition.decline_below, composition.max_units
+            chosen, ranked, pool, analysis.years, typed if typed_question else None, composition.decline_below, composition.max_units
         )
     chosen = _with_antecedents(_lists_together(chosen), pool)
     # Without the asked kind of content there is no nearest answer to show for another year.
     if composition.require_type and matrix is not None and _misses_type(analysis, pool, chosen, matrix, passage_terms, composition.key_share):
         return _decline(related)
-    if composition.require_year and _misses_year(analysis, chosen):
+    parts = analysis.profile.parts
+    asks_figure = bool(parts) and all(p.wants_number or p.wants_amount or p.wants_measure for p in parts)
+    typed_units = _column("typed_match", pool, matrix) if matrix is not None and asks_figure else None
+    if composition.require_year and _misses_year(analysis, chosen, pool, typed_units):
         # What the conversation already said may still be the nearest year's answer to point to.
         nearest = [*chosen, *said_units]
         if matrix is not None and typed_question:
@@ -146,6 +149,8 @@ def compose(
     if composition.require_fact and _only_plans(analysis, chosen):
         return _pointed_decline(chosen[0], pool, related, "Dokumenterne siger kun, hvad der var planlagt, forventet eller søgt om")
     chosen = _with_block_neighbour(chosen, ranked, composition.block_ratio)
+    if typed_units is not None and len(parts) == 1 and not _JOINED.search(analysis.typed):
+        chosen = _figures_on_anchor(chosen, analysis.typed, typed_units)
     if _WHAT_IS.match(analysis.typed):
         chosen = _opening_first(chosen, pool, {t.stem for t in analysis.profile.typed_terms})
     chosen = _without_trailing_lead_in(distinct(_in_reading_order(chosen, pool)))  # overlapping chunks repeat sentences
@@ -474,18 +479,46 @@ def _on_topic(units: Sequence[Candidate], pool: Sequence[Candidate], matrix: np.
     return [c for c in units if topic[id(c)] >= TOPIC_SHARE * best]
 
 
-def _misses_year(analysis: QueryAnalysis, chosen: Sequence[Candidate]) -> bool:
+def _misses_year(
+    analysis: QueryAnalysis, chosen: Sequence[Candidate], pool: Sequence[Candidate], typed: dict[int, float] | None = None
+) -> bool:
     """The question asks about one year (or period) and no chosen unit about the asked thing speaks of it.
 
     When some chosen units name the question's anchor (its named initiative),
     only those count: a sentence about the whole budget in the asked year
     does not give the initiative's budget for it when the initiative's own
-    sentence speaks of another year.
+    sentence speaks of another year. Likewise, when the question asks only for
+    figures (``typed``: a count or an amount) and chosen units hold one, only
+    those count: "I 2021 blev der afholdt 6 kurser" does not become 2022's
+    count because the sentence after it, without a figure, stands in a note
+    dated 2022. A reason or a date may stand in a sentence without the year
+    its neighbour gives.
     """
     if not analysis.years or analysis.comparison or analysis.years_from_answer:
         return False
-    about = [c for c in chosen if names_anchor(analysis.text, c)] or chosen
-    return not any(analysis.years & effective_years(c) for c in about)
+    about = [c for c in chosen if names_anchor(analysis.text, c)] or list(chosen)
+    if typed is not None:
+        about = [c for c in about if typed[id(c)] > 0] or about
+    return not any(analysis.years & effective_years(c, pool) for c in about)
+
+
+# A question joining things ("hverdagstræning, Ældres Netværk og den særlige indsats", "både i … og i …") asks
+# about each of them, not about its one most specific term.
+_JOINED = re.compile(r"\b(?:og|både|samt)\b|,", re.IGNORECASE)
+
+
+def _figures_on_anchor(chosen: list[Candidate], question: str, typed: dict[int, float]) -> list[Candidate]:
+    """For a question asking for figures about a named thing, once a chosen unit gives a figure about it, the
+    figures of chosen units that do not name it (in their own words or heading) go.
+
+    "Hvor mange deltog i motionskurserne i 2021?" is answered by the courses'
+    count; the next paragraph's "I 2021 deltog 47 borgere i forløbet" shares
+    the year and the verb, but counts another initiative's participants: a
+    wrong number.
+    """
+    if not any(typed[id(c)] > 0 and states_anchor(question, c) for c in chosen):
+        return chosen
+    return [c for c in chosen if typed[id(c)] == 0 or names_anchor(question, c)]
 
 
 def _only_plans(analysis: QueryAnalysis, chosen: Sequence[Candidate]) -> bool:
@@ -608,6 +641,7 @@ def _counted_first(chosen: list[Candidate], ranked: list[tuple[Candidate, float]
 def _with_each_year(
     chosen: list[Candidate],
     ranked: list[tuple[Candidate, float]],
+    pool: Sequence[Candidate],
     years: frozenset[int],
     typed: dict[int, float] | None,
     floor: float,
@@ -625,7 +659,7 @@ def _with_each_year(
     """
 
     def answers(unit: Candidate, year: int) -> bool:
-        return year in effective_years(unit) and (typed is None or typed[id(unit)] > 0)
+        return year in effective_years(unit, pool) and (typed is None or typed[id(unit)] > 0)
 
     added: list[Candidate] = []
     for year in sorted(years):
@@ -691,7 +725,7 @@ def _year_decline(
     unit = next((c for c in chosen if names_anchor(analysis.text, c)), None)
     if unit is None:
         return _decline(related)
-    covered = ", ".join(str(y) for y in sorted(effective_years(unit)))
+    covered = ", ".join(str(y) for y in sorted(effective_years(unit, pool)))
     if not covered:
         return _decline(related, f"Dokumenterne har ingen oplysninger for {asked}.")
     return _pointed_decline(unit, pool, related, f"Spørgsmålet gælder {asked}, men det nærmeste svar gælder {covered}")

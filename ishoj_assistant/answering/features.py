@@ -104,15 +104,24 @@ def unit_years(candidate: Candidate) -> set[int]:
     return {int(y) for y in _YEAR.findall(candidate.text)} | {int(y) for y in _YEAR.findall(candidate.heading_text)}
 
 
-def effective_years(candidate: Candidate) -> set[int]:
-    """The years a unit's claim is about: its own written years, else its heading's, else its document's.
+def effective_years(candidate: Candidate, pool: Sequence[Candidate]) -> set[int]:
+    """The years a unit's claim is about: its own written years, else those of the nearest sentence before it
+    under the same heading that writes one, else its heading's, else its document's.
 
-    A 2022 follow-up note that reports "9 hold i 2021" speaks of 2021, not of
-    the year on its cover.
+    A 2022 follow-up note that reports "6 motionskurser i 2021" speaks of 2021,
+    not of the year on its cover, and so does the next sentence, "Tre måneder
+    efter kurset trænede 70 % stadig", which goes on about those courses.
     """
     own = {int(y) for y in _YEAR.findall(candidate.text)}
     if own:
         return own
+    before = sorted(
+        (c for c in pool if c.block == candidate.block and c.end <= candidate.start and c.kind is not Kind.HEADING),
+        key=lambda c: -c.start,
+    )
+    told = next((years for c in before if (years := {int(y) for y in _YEAR.findall(c.text)})), None)
+    if told:
+        return told
     heading = {int(y) for y in _YEAR.findall(candidate.heading_text)}
     if heading:
         return heading
