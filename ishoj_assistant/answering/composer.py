@@ -159,6 +159,10 @@ def compose(
     return Answer(text="\n".join(lines), declined=False, citations=citations, mode="answer")
 
 
+# A sentence that introduces its own enumeration: a lead-in of several words, a colon, then what it lists.
+_OWN_LEAD_IN = re.compile(r"^\S+(?:\s+\S+){3,}:\s+\S")
+
+
 def _list_headings(pool: Sequence[Candidate], matrix: np.ndarray) -> dict[int, float]:
     """How much of a list question each unit's list heading names: the heading it stands under, or, for a
     sentence that introduces its own enumeration ("Midlerne er fordelt mellem følgende initiativer: A B C"),
@@ -170,8 +174,7 @@ def _list_headings(pool: Sequence[Candidate], matrix: np.ndarray) -> dict[int, f
     """
     headings = _column("heading_coverage", pool, matrix)
     own = _column("coverage", pool, matrix)
-    return {key: max(value, own[key]) if _OWN_LEAD_IN.search(unit.text) else value
-            for key, value, unit in ((id(c), headings[id(c)], c) for c in pool)}
+    return {id(c): max(headings[id(c)], own[id(c)]) if _OWN_LEAD_IN.search(c.text) else headings[id(c)] for c in pool}
 
 
 def _best_headed_list(best: Candidate, ranked: list[tuple[Candidate, float]], headings: dict[int, float]) -> Candidate:
@@ -502,8 +505,8 @@ def _misses_year(
     return not any(analysis.years & effective_years(c, pool) for c in about)
 
 
-# A question joining things ("hverdagstræning, Ældres Netværk og den særlige indsats", "både i … og i …") asks
-# about each of them, not about its one most specific term.
+# A question joining things ("madklubben, besøgsvennerne og caféen", "både i … og i …") asks about each of them,
+# not about its one most specific term.
 _JOINED = re.compile(r"\b(?:og|både|samt)\b|,", re.IGNORECASE)
 
 
@@ -692,8 +695,6 @@ def _typed_first(chosen: list[Candidate], pool: Sequence[Candidate], matrix: np.
 
 
 # "Hvad er X?" / "Hvad var X for noget?": the question asks what X is.
-# A sentence that introduces its own enumeration: a lead-in of several words, a colon, then what it lists.
-_OWN_LEAD_IN = re.compile(r"^\S+(?:\s+\S+){3,}:\s+\S")
 _WHAT_IS = re.compile(r"^\s*hvad\s+(?:er|var)\b", re.IGNORECASE)
 
 
