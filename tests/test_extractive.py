@@ -293,6 +293,11 @@ def test_a_run_in_label_is_the_sentence_s_heading_and_not_part_of_its_quote() ->
         (Kind.PROSE, "Fra januar til maj er 43 borgere udredt."),
     ]
     assert units[3].heading_text == "Status"
+    # An adverb opens a sentence as well as a pronoun does.
+    adverb = candidates([passage("Status Overordnet set er alle de nye hjælpemidler i brug.")])
+    assert [(c.kind, c.text) for c in adverb] == [
+        (Kind.HEADING, "Status"), (Kind.PROSE, "Overordnet set er alle de nye hjælpemidler i brug."),
+    ]
 
 
 def test_a_longer_run_in_label_is_split_off_but_a_name_inside_a_sentence_is_not() -> None:

@@ -331,8 +331,9 @@ def distinct(chosen: Sequence[Candidate]) -> list[Candidate]:
 # extraction puts a bold label and its paragraph on one line; the label is the sentence's heading, never
 # part of its quote.
 _SENTENCE_OPENERS = (
-    "Af|Alle|Antallet|Begge|Da|De|Den|Denne|Der|Dermed|Det|Dette|Disse|Efter|En|Endelig|Et|Fra|Gennem|Her|Hvis|I|"
-    "Indsatsen|Med|Når|Også|Over|På|Samtidig|Siden|Som|Til|Under|Ved|Vi"
+    "Af|Alle|Antallet|Begge|Blandt|Da|De|Den|Denne|Der|Derfor|Dermed|Derudover|Desuden|Det|Dette|Disse|Dog|Efter|En|"
+    "Endelig|Endvidere|Et|Fra|Generelt|Gennem|Her|Herudover|Hvis|I|Ifølge|Indsatsen|Ligeledes|Med|Når|Også|Over|"
+    "Overordnet|På|Samlet|Samtidig|Siden|Som|Til|Under|Ved|Vi"
 )
 # A sentence that opens with one of them and runs at least three words more.
 _SENTENCE_START = rf"(?:{_SENTENCE_OPENERS}) [\wæøå]\S*(?: \S+){{2,}}"
