@@ -519,9 +519,10 @@ def _figures_on_anchor(chosen: list[Candidate], question: str, typed: dict[int, 
     the year and the verb, but counts another initiative's participants: a
     wrong number.
     """
-    if not any(typed[id(c)] > 0 and states_anchor(question, c) for c in chosen):
+    named = {id(c) for c in chosen if names_anchor(question, c)}  # every unit, when the question has no anchor
+    if not any(typed[id(c)] > 0 for c in chosen if id(c) in named):
         return chosen
-    return [c for c in chosen if typed[id(c)] == 0 or names_anchor(question, c)]
+    return [c for c in chosen if typed[id(c)] == 0 or id(c) in named]
 
 
 def _only_plans(analysis: QueryAnalysis, chosen: Sequence[Candidate]) -> bool:
