@@ -236,7 +236,9 @@ def clean_document(raw: RawDocument, mask_personal_numbers: bool = True) -> Clea
     page_offsets: list[int] = []
     previous_line = ""
     masked_total = 0
-    cleaned_pages = [[clean_line(line) for line in page.lines] for page in raw.pages]
+    cleaned_pages = [
+        [item for line in page.lines for item in split_run_together_items(clean_line(line))] for page in raw.pages
+    ]
     furniture = running_furniture(cleaned_pages)
     for page, lines in zip(raw.pages, cleaned_pages):
         # Headings are matched after masking, so they must be masked the same way.
@@ -260,6 +262,23 @@ def clean_document(raw: RawDocument, mask_personal_numbers: bool = True) -> Clea
     builder.close()
     title = _masked(raw.title, mask_personal_numbers) if raw.title else None
     return CleanDocument(builder.text(), page_offsets, builder.blocks, masked_total, title)
+
+
+# A mark that opens a line and may be repeated inside it for the next item: a glyph, or the letter "o"
+# (no Danish word). Dashes are left out: inside a line they are punctuation.
+_REPEATABLE_MARK = re.compile(r"^([•▪●◦‣]|o)\s")
+
+
+def split_run_together_items(line: str) -> list[str]:
+    """The items of a list that PDF extraction set on one line ("o møder … o samarbejder …"), else the line.
+
+    A short list's items may sit close enough for the extraction to read them
+    as one line; quoted whole, the list answers as one run-on item.
+    """
+    mark = _REPEATABLE_MARK.match(line)
+    if mark is None:
+        return [line]
+    return re.split(rf"\s+(?={re.escape(mark.group(1))}\s)", line)
 
 
 def _masked(text: str, mask: bool) -> str:

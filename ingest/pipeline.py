@@ -34,7 +34,7 @@ from ishoj_assistant.store import ChunkStore
 # Bump when cleaning or chunking changes in a way that should re-chunk every
 # document, or when answer units are cut differently (their vectors are embedded
 # at ingest); it is part of each document version.
-PIPELINE_VERSION = "20"
+PIPELINE_VERSION = "21"
 
 logger = logging.getLogger(__name__)
 

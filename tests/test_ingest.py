@@ -375,3 +375,29 @@ def test_list_items_the_layout_sets_in_bold_stay_items_and_the_text_after_a_list
     assert ("item", "o gåturene styrker naboskabet på vejen") in blocks
     assert ("item", f"{BULLET} ventelisten er blevet kortere") in blocks
     assert ("paragraph", "Det foreslås, at ordningen gøres permanent fra næste år.") in blocks
+
+
+def test_list_items_extraction_puts_on_one_line_are_items_of_their_own(tmp_path: Path) -> None:
+    """PDF extraction may set a short list on one line ("o møder … o samarbejder … o er …"), and the list
+    was quoted as one item. A line that opens with a list mark and repeats it is that many items; the
+    mark "o" is no Danish word, and a dash inside a sentence is no mark."""
+    page = [
+        Lines((
+            "Samlet oplever vi, at værkstedet bidrager til, at vi",
+            "o møder borgerne i deres eget tempo o samarbejder bedre med foreningerne o er tæt på",
+            "nærmiljøet",
+            "• der er faste åbningstider • der er kaffe på kanden",
+            "– og værkstedet er åbent – også om aftenen – for alle",
+        )),
+    ]
+    clean = clean_document(load_document(make_pdf(tmp_path / "vaerksted.pdf", [page])))
+    blocks = [(block.kind, clean.block_text(block)) for block in clean.blocks]
+    assert blocks == [
+        ("paragraph", "Samlet oplever vi, at værkstedet bidrager til, at vi"),
+        ("item", "o møder borgerne i deres eget tempo"),
+        ("item", "o samarbejder bedre med foreningerne"),
+        ("item", "o er tæt på nærmiljøet"),
+        ("item", f"{BULLET} der er faste åbningstider"),
+        ("item", f"{BULLET} der er kaffe på kanden"),
+        ("item", "– og værkstedet er åbent – også om aftenen – for alle"),
+    ]
