@@ -59,6 +59,15 @@ def test_a_question_naming_its_topic_by_an_adjective_finds_it_in_the_noun() -> N
     assert missing_anchor("Hvor mange træningsrobotter er købt ind?", [note]) == "træningsrobotter"
 
 
+def test_a_topic_compound_written_apart_in_the_passages_is_not_missing() -> None:
+    """Minutes name "Ældrerådet" and its "møde" apart; a question on "ældrerådsmødet" is about them. A
+    passage naming only one half is still about something else."""
+    minutes = passage("Ældrerådet\nMødedato: 3. maj. Fraværende: Et medlem var fraværende under hele mødet.")
+    assert missing_anchor("Hvem var fraværende ved ældrerådsmødet?", [minutes]) is None
+    garden = passage("Haven\nDer holdes møde i haven hver torsdag for de frivillige.")
+    assert missing_anchor("Hvem var fraværende ved ældrerådsmødet?", [garden]) == "ældrerådsmødet"
+
+
 def test_spoken_fillers_are_no_question_terms() -> None:
     """Modal particles, discourse phrases and the tense-carrying forms of "have", "få" and "gøre" colour a
     question without adding to what it asks."""

@@ -408,14 +408,16 @@ def missing_anchor(question: str, passages: Sequence[Passage], vocabulary: Vocab
 
     Long compounds ("demenslandsby", "kontanthjælpsmodtager") name the topic;
     when the retrieved text never mentions it, the documents are about
-    something near the question, not the question itself.
+    something near the question, not the question itself. A compound written
+    apart counts (:func:`mentions_apart`): minutes name "udvalget" and its
+    "møde", and a question on "udvalgsmødet" is about them.
     """
     topic = _anchor(question)
     if topic is None:
         return None
     texts = [p.title + "\n" + p.text for p in passages]
     vocabulary = vocabulary or passage_vocabulary(question, passages)
-    found = any(how(TermSet.of(text), topic, vocabulary) for text in texts for how in (mentions, mentions_head))
+    found = any(how(TermSet.of(text), topic, vocabulary) for text in texts for how in (mentions_apart, mentions_head))
     return None if found else topic.word
 
 
