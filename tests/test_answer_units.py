@@ -1065,3 +1065,24 @@ def test_what_is_x_leads_with_the_sentence_under_the_heading_x(ask) -> None:  # 
     # Asked for its status, the heading does not hold the question: the ranking's order stands.
     status = ask("Hvad er status for Seniorcaféen?", [passage(cafe, "cafe")])
     assert not status.text.splitlines()[0].startswith("Seniorcaféen: Et mødested")
+
+
+def test_a_lead_in_joining_a_chosen_item_of_its_list_brings_no_other_items() -> None:
+    """A figure question answered by one item of a survey's list gets the list's lead-in as the figure's
+    source, not the survey's other findings; a list question still gets the whole list."""
+    text = (
+        "Trivselsmålingen 2022 blandt kommunens seniorer viser følgende:\n"
+        "• 14% cykler dagligt\n"
+        "• 22% går til motion i en forening\n"
+        "• 9% bruger biblioteket hver uge\n"
+        "• 31% spiser mindst ét måltid om dagen sammen med andre"
+    )
+    pool = [c for c in candidates([passage(text, year=2022)]) if quotable(c)]
+    lead_in, cycling = pool[0], pool[1]
+    assert lead_in.kind is Kind.LEAD_IN and cycling.text.strip().endswith("14% cykler dagligt")
+    probabilities = np.array([0.5, 0.9, 0.1, 0.1, 0.1])
+    composition = Composition(decline_below=0.1, add_ratio=0.4, max_units=3, require_year=False, require_type=False)
+    figure = compose(analyse("Hvor mange seniorer cykler dagligt?"), pool, probabilities, composition)
+    assert [c.quote for c in figure.citations] == [lead_in.text.strip(), cycling.text.strip()]
+    listing = compose(analyse("Hvilke resultater viser trivselsmålingen?"), pool, probabilities, composition)
+    assert len(listing.citations) == 5

@@ -92,7 +92,7 @@ def compose(
 
     def unseen(unit: Candidate, have: list[Candidate]) -> list[Candidate]:
         """The unit with the rest of its list, less what ``have`` holds already."""
-        return [c for c in _with_list(unit, pool, analysis, composition) if c not in have]
+        return [c for c in _with_list(unit, pool, analysis, composition, have) if c not in have]
 
     chosen: list[Candidate] = []
     for part in part_probabilities:
@@ -290,13 +290,20 @@ def _template(candidate: Candidate) -> str:
     return " ".join(token for token in candidate.key.split() if not any(ch.isdigit() for ch in token))
 
 
-def _with_list(unit: Candidate, pool: Sequence[Candidate], analysis: QueryAnalysis, composition: Composition) -> list[Candidate]:
+def _with_list(
+    unit: Candidate, pool: Sequence[Candidate], analysis: QueryAnalysis, composition: Composition, have: Sequence[Candidate] = ()
+) -> list[Candidate]:
     """A lead-in brings the items it announces; an item answering a list question brings its list.
 
     A lead-in ending in ":" says nothing on its own, and its items may start
-    in the next chunk. A list met while answering something else stays one line.
+    in the next chunk. A list met while answering something else stays one line,
+    and so does a lead-in joining an item of its list already chosen (``have``):
+    "19 % ryger dagligt" answers how many smoke, and its lead-in says where the
+    figure comes from, not that the other six items of the survey belong in the answer.
     """
     if unit.list_id is None or (unit.kind is not Kind.LEAD_IN and not analysis.profile.wants_list):
+        return [unit]
+    if not analysis.profile.wants_list and any(c.list_id == unit.list_id and c.kind is Kind.ITEM for c in have):
         return [unit]
     members = _list_members(unit, pool)
     lead = [c for c in members if c.kind is Kind.LEAD_IN and quotable(c)]
