@@ -65,9 +65,18 @@ _IRREGULAR_PLURALS = {
 }
 
 
+# Latin loan nouns in "-ium" lose the "um" before an ending ("ministerium", "ministeriet", "ministerier";
+# "kriterium", "kriterier"), which Snowball does not know: the bare form is stemmed without it.
+_LATIN_IUM = "ium"
+_MIN_LATIN_IUM = 6
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Danish Snowball stem of one lower-cased word, irregular plurals first brought to their singular."""
+    """Danish Snowball stem of one lower-cased word, irregular plurals first brought to their singular and a
+    Latin "-ium" noun to the stem its inflected forms have."""
+    if word.endswith(_LATIN_IUM) and len(word) >= _MIN_LATIN_IUM:
+        word = word[: -len("um")]
     return _stemmer.stemWord(_IRREGULAR_PLURALS.get(word, word))
 
 

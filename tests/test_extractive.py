@@ -8,6 +8,7 @@ from ishoj_assistant.answering.features import quotable
 from ishoj_assistant.answering.scoring import _DATE, counts, missing_anchor
 from ishoj_assistant.answering.matching import Term, TermSet, Vocabulary, mentions, mentions_apart, mentions_head
 from ishoj_assistant.answering.question import QuestionProfile, split_question
+from ishoj_assistant.danish import stem
 from ishoj_assistant.models import Chunk, Passage
 from ishoj_assistant.sentences import split_sentences
 
@@ -105,6 +106,15 @@ def test_how_fast_asks_for_a_time_limit_that_days_and_weeks_give() -> None:
 def test_irregular_plurals_meet_their_singular() -> None:
     profile = QuestionProfile.of("Hvad gør vi for tænderne?")
     assert [t.stem for t in profile.terms] == ["tand"]
+
+
+def test_a_latin_noun_in_ium_meets_its_inflected_forms() -> None:
+    """A question on "ministeriet" or a "succeskriterium" finds the note's "Ministeriet" and "succeskriterier":
+    the Latin ending is dropped before the Danish one, which Snowball does not know."""
+    assert stem("ministerium") == stem("ministeriet") == stem("ministeriets")
+    assert stem("succeskriterium") == stem("succeskriterier")
+    assert stem("medium") == stem("medier")
+    assert stem("forum") != stem("for")
 
 
 def test_a_question_is_split_into_its_parts_with_a_shared_topic() -> None:

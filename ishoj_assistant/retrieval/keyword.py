@@ -31,7 +31,7 @@ from ishoj_assistant.retrieval.analysis import STEM_ANALYSER, Analyser, make_ngr
 from ishoj_assistant.settings import Settings
 from ishoj_assistant.store import ChunkStore, GenerationView
 
-_CACHE_FORMAT = 4  # bump when the pickled layout or the analysers change
+_CACHE_FORMAT = 5  # bump when the pickled layout or the analysers change
 _NO_YEAR = -1  # a chunk without a year; no year filter asks for it
 
 
