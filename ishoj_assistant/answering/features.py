@@ -99,9 +99,13 @@ def _title_key(title: str) -> str:
     return " ".join(words(title))
 
 
+def _years_in(text: str) -> set[int]:
+    return {int(y) for y in _YEAR.findall(text)}
+
+
 def unit_years(candidate: Candidate) -> set[int]:
     """Years written in the unit or in the heading it stands under."""
-    return {int(y) for y in _YEAR.findall(candidate.text)} | {int(y) for y in _YEAR.findall(candidate.heading_text)}
+    return _years_in(candidate.text) | _years_in(candidate.heading_text)
 
 
 def effective_years(candidate: Candidate, pool: Sequence[Candidate]) -> set[int]:
@@ -112,17 +116,20 @@ def effective_years(candidate: Candidate, pool: Sequence[Candidate]) -> set[int]
     not of the year on its cover, and so does the next sentence, "Tre måneder
     efter kurset trænede 70 % stadig", which goes on about those courses.
     """
-    own = {int(y) for y in _YEAR.findall(candidate.text)}
+    own = _years_in(candidate.text)
     if own:
         return own
-    before = sorted(
-        (c for c in pool if c.block == candidate.block and c.end <= candidate.start and c.kind is not Kind.HEADING),
-        key=lambda c: -c.start,
+    told = max(
+        (
+            c for c in pool
+            if c.block == candidate.block and c.end <= candidate.start and c.kind is not Kind.HEADING and _YEAR.search(c.text)
+        ),
+        key=lambda c: c.start,
+        default=None,
     )
-    told = next((years for c in before if (years := {int(y) for y in _YEAR.findall(c.text)})), None)
-    if told:
-        return told
-    heading = {int(y) for y in _YEAR.findall(candidate.heading_text)}
+    if told is not None:
+        return _years_in(told.text)
+    heading = _years_in(candidate.heading_text)
     if heading:
         return heading
     return {candidate.passage.chunk.year} if candidate.passage.chunk.year else set()
